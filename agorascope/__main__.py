@@ -1,0 +1,3 @@
+from agorascope.cli import main
+
+main()

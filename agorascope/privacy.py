@@ -1,0 +1,115 @@
+"""Privacy at the door: keyed-hash pseudonyms, mention masking, small-cell suppression.
+
+A pseudonym is ``"a_" + hex(HMAC-SHA256(secret, platform ␟ handle))[:20]`` (80 bits): stable
+for one project secret, unlinkable without it, and the same for an author across sources of
+one platform. Handles are canonicalised first (leading ``@`` dropped, case folded), because
+every platform we read treats handles case-insensitively. Raw handles never reach the store.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from collections import OrderedDict
+from hashlib import sha256
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from agorascope.errors import ConfigError
+
+SECRET_FILE = "secret.key"
+PSEUDONYM_PREFIX = "a_"
+MENTION_MASK = "@user"
+#: Small cells (< k distinct authors) are suppressed in public outputs.
+DEFAULT_K = 5
+
+# RE2 (Arrow) has no look-behind, so keep the preceding character in group 1. A mention is
+# `@name` or a fediverse `@name@host`, not preceded by a word character (e-mail addresses).
+_MENTION_RE = r"(^|[^\p{L}\p{N}_@/.])@[\p{L}\p{N}_][\p{L}\p{N}_.\-]*(?:@[\p{L}\p{N}_\-]+(?:\.[\p{L}\p{N}_\-]+)+)?"
+
+
+def create_secret(project_dir: Path) -> Path:
+    """Write a new random 256-bit project secret with mode 0600; refuse to overwrite one."""
+    path = Path(project_dir) / SECRET_FILE
+    if path.exists():
+        return path
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    return path
+
+
+def load_secret(project_dir: Path, override: str | None = None) -> bytes:
+    """The project secret: `override` (from AGORASCOPE_SECRET) or the project's secret file."""
+    if override:
+        return override.encode("utf-8")
+    path = Path(project_dir) / SECRET_FILE
+    try:
+        value = path.read_text().strip()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"No project secret at {path}. Run `agorascope init {project_dir}` first, "
+            "or set AGORASCOPE_SECRET."
+        ) from None
+    if len(value) < 32:
+        raise ConfigError(f"The project secret in {path} is too short (need ≥ 32 characters).")
+    return value.encode("utf-8")
+
+
+def canonical_handle(handle: str) -> str:
+    """The spelling of a handle that pseudonyms are keyed on: no leading '@', case folded."""
+    return handle.strip().lstrip("@＠").casefold()
+
+
+class Pseudonymiser:
+    """Maps (platform, handle) to a stable keyed-hash pseudonym; caches recent handles."""
+
+    def __init__(self, secret: bytes, *, cache_size: int = 200_000):
+        if not secret:
+            raise ConfigError("An empty secret gives no privacy; create one with `agorascope init`.")
+        self._key = secret
+        self._cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._cache_size = cache_size
+
+    def pseudonym(self, platform: str, handle: str) -> str:
+        """The pseudonym of one handle on one platform."""
+        key = (platform.casefold(), canonical_handle(handle))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        msg = f"{key[0]}\x1f{key[1]}".encode()
+        value = PSEUDONYM_PREFIX + hmac.new(self._key, msg, sha256).hexdigest()[:20]
+        self._cache[key] = value
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return value
+
+    def pseudonymise(self, platforms: pa.Array, handles: pa.Array) -> pa.Array:
+        """Vectorised over a batch: hashes each distinct (platform, handle) pair once."""
+        if len(handles) == 0:
+            return pa.array([], pa.string())
+        # One key string per row; hash each distinct key once. \x1f cannot occur in a valid handle.
+        keys = pc.binary_join_element_wise(pc.utf8_lower(platforms.cast(pa.string())), handles.cast(pa.string()),
+                                           "\x1f")
+        uniq = pc.unique(keys)
+        values = pa.array([None if k is None else self.pseudonym(*k.split("\x1f", 1)) for k in uniq.to_pylist()],
+                          pa.string())
+        return pc.take(values, pc.index_in(keys, value_set=uniq))
+
+
+def mask_mentions(text: pa.Array) -> pa.Array:
+    """Replace every @mention in a string array with ``@user`` (vectorised, RE2)."""
+    return pc.replace_substring_regex(text, _MENTION_RE, r"\1" + MENTION_MASK)
+
+
+def mask_mentions_str(text: str) -> str:
+    """`mask_mentions` for one string (quarantine excerpts, CLI output)."""
+    return mask_mentions(pa.array([text], pa.string()))[0].as_py()
+
+
+def suppress_small_cells(table: pa.Table, *, authors_column: str = "authors", k: int = DEFAULT_K) -> pa.Table:
+    """Drop rows counting fewer than `k` distinct authors (for public reports)."""
+    return table.filter(pc.greater_equal(table[authors_column], k))

@@ -1,0 +1,175 @@
+"""The Post schema — the one contract every source, stage and analysis shares.
+
+Readers produce *raw* batches (`RAW_POST_SCHEMA`: the raw author handle and the record's
+line/row number); `validate_batch` splits them into valid rows and rejects with a reason
+each; ingest then pseudonymises and stores `POST_SCHEMA` rows. The schema is versioned:
+`SCHEMA_VERSION` is written into the store and `store.migrations` moves old stores forward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+SCHEMA_VERSION = 1
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+STR_LIST = pa.list_(pa.string())
+
+#: Limits checked by `validate_batch`. A post's text above this size is quarantined, not cut.
+MAX_TEXT_BYTES = 100_000
+MAX_ID_BYTES = 512
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+#: How far in the future a timestamp may lie (clock skew between collectors).
+FUTURE_SLACK = timedelta(days=2)
+
+POST_FIELDS: list[pa.Field] = [
+    pa.field("post_id", pa.string(), nullable=False),
+    pa.field("platform", pa.string(), nullable=False),
+    pa.field("source", pa.string()),
+    pa.field("author", pa.string()),
+    pa.field("created_at", TIMESTAMP, nullable=False),
+    pa.field("text", pa.string()),
+    pa.field("lang", pa.string()),
+    pa.field("urls", STR_LIST),
+    pa.field("domains", STR_LIST),
+    pa.field("hashtags", STR_LIST),
+    pa.field("repost_of", pa.string()),
+    pa.field("reply_to", pa.string()),
+    pa.field("quote_of", pa.string()),
+    pa.field("like_count", pa.int64()),
+    pa.field("repost_count", pa.int64()),
+    pa.field("reply_count", pa.int64()),
+    pa.field("view_count", pa.int64()),
+    pa.field("ingested_at", TIMESTAMP),
+]
+
+#: What the store holds. `author` is a pseudonym, never a handle.
+POST_SCHEMA = pa.schema(POST_FIELDS, metadata={"agorascope.schema_version": str(SCHEMA_VERSION)})
+
+#: What readers yield: `author` is still the raw handle (or platform user id) and `record`
+#: is the 1-based line or row number in the input, used for quarantine and resume.
+RAW_POST_SCHEMA = pa.schema(
+    [f for f in POST_FIELDS if f.name != "ingested_at"] + [pa.field("record", pa.int64())]
+)
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string()),
+        pa.field("fingerprint", pa.string()),
+        pa.field("record", pa.int64()),
+        pa.field("reason", pa.string()),
+        pa.field("excerpt", pa.string()),
+        pa.field("author", pa.string()),
+        pa.field("quarantined_at", TIMESTAMP),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Rejects:
+    """Rows that failed validation: their record numbers and a reason each."""
+
+    records: pa.Array
+    reasons: pa.Array
+    authors: pa.Array  # raw handles where known, so ingest can pseudonymise them
+    texts: pa.Array  # the rows' text, for the quarantine excerpt
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def empty_raw_batch() -> pa.RecordBatch:
+    """An empty batch of `RAW_POST_SCHEMA` (what a reader yields when a chunk had no posts)."""
+    return pa.RecordBatch.from_pylist([], schema=RAW_POST_SCHEMA)
+
+
+def conform(batch: pa.RecordBatch | pa.Table, schema: pa.Schema = RAW_POST_SCHEMA) -> pa.RecordBatch:
+    """Reorder, add missing (null) columns and cast `batch` to `schema`.
+
+    Readers build the columns they know; everything else becomes null. Raises
+    `pa.ArrowInvalid` when a column cannot be cast (a reader bug, not bad input).
+    """
+    n = batch.num_rows
+    cols = []
+    for field in schema:
+        if field.name in batch.schema.names:
+            col = batch.column(field.name)
+            if isinstance(col, pa.ChunkedArray):
+                col = col.combine_chunks()
+            if col.type != field.type:
+                col = col.cast(field.type)
+            cols.append(col)
+        else:
+            cols.append(pa.nulls(n, field.type))
+    return pa.RecordBatch.from_arrays(cols, schema=schema.remove_metadata())
+
+
+def _reason(mask: pa.Array, reason: str, reasons: np.ndarray) -> None:
+    m = np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    free = reasons == None  # noqa: E711 - numpy elementwise
+    reasons[m & free] = reason
+
+
+def validate_batch(
+    batch: pa.RecordBatch, *, now: datetime | None = None, max_text_bytes: int = MAX_TEXT_BYTES
+) -> tuple[pa.RecordBatch, Rejects]:
+    """Split a raw batch into valid rows and rejected rows with one reason each.
+
+    Checks: post_id and platform present and not over `MAX_ID_BYTES`; created_at present and
+    between 1990 and now + 2 days; text at most `max_text_bytes` bytes and free of NUL bytes.
+    Also lower-cases hashtags and derives `domains` from `urls` where a reader left it null.
+    Vectorised: no per-row Python.
+    """
+    batch = conform(batch)
+    n = batch.num_rows
+    reasons = np.full(n, None, dtype=object)
+    now = now or datetime.now(UTC)
+    pid = batch.column("post_id")
+    _reason(pc.or_kleene(pc.is_null(pid), pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pid)), 0)),
+            "missing post_id", reasons)
+    _reason(pc.greater(pc.binary_length(pid), MAX_ID_BYTES), f"post_id over {MAX_ID_BYTES} bytes", reasons)
+    plat = batch.column("platform")
+    _reason(pc.or_kleene(pc.is_null(plat), pc.equal(pc.utf8_length(plat), 0)), "missing platform", reasons)
+    ts = batch.column("created_at")
+    _reason(pc.is_null(ts), "missing or unparseable created_at", reasons)
+    lo = pa.scalar(EARLIEST, TIMESTAMP)
+    hi = pa.scalar(now + FUTURE_SLACK, TIMESTAMP)
+    _reason(pc.or_kleene(pc.less(ts, lo), pc.greater(ts, hi)),
+            "created_at out of range (before 1990 or in the future)", reasons)
+    text = batch.column("text")
+    _reason(pc.greater(pc.binary_length(text), max_text_bytes), f"text over {max_text_bytes} bytes", reasons)
+    _reason(pc.match_substring(text, "\x00"), "NUL byte in text", reasons)
+    for col in ("author", "repost_of", "reply_to", "quote_of"):
+        _reason(pc.match_substring(batch.column(col), "\x00"), f"NUL byte in {col}", reasons)
+
+    bad = reasons != None  # noqa: E711
+    good_mask = pa.array(~bad)
+    valid = batch.filter(good_mask)
+    rejects = Rejects(
+        records=batch.column("record").filter(pa.array(bad)),
+        reasons=pa.array(reasons[bad].tolist(), pa.string()),
+        authors=batch.column("author").filter(pa.array(bad)),
+        texts=pc.utf8_slice_codeunits(batch.column("text").filter(pa.array(bad)), 0, 400),
+    )
+    return _tidy(valid), rejects
+
+
+def _tidy(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Lower-case hashtags (without '#'), derive domains from urls where missing."""
+    from agorascope.urls import domains_of
+
+    cols = {name: batch.column(name) for name in batch.schema.names}
+    tags = cols["hashtags"]
+    if tags.null_count < len(tags):
+        flat = pc.utf8_lower(pc.utf8_ltrim(tags.flatten(), "#＃"))
+        cols["hashtags"] = pa.ListArray.from_arrays(tags.offsets, flat, mask=tags.is_null())
+    dom = cols["domains"]
+    if dom.null_count and cols["urls"].null_count < len(cols["urls"]):
+        derived = domains_of(cols["urls"])
+        cols["domains"] = pc.if_else(pc.is_null(dom), derived, dom)
+    return pa.RecordBatch.from_arrays(list(cols.values()), schema=batch.schema)

@@ -1,0 +1,176 @@
+"""Turning columns of loosely typed values into `RAW_POST_SCHEMA` columns, vectorised.
+
+Shared by the flat readers (CSV/NDJSON/Parquet with a column mapping) and the platform
+readers. Timestamps: ISO 8601 (any offset, `Z`), `YYYY-MM-DD HH:MM:SS`, RFC 2822, Twitter's
+`Wed Oct 10 20:19:24 +0000 2018`, and epoch seconds or milliseconds; naive times are UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from agorascope.schema import TIMESTAMP
+
+_HASHTAG_RE = r"(?:^|[^\p{L}\p{N}_&/])[#＃]([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)"
+_URL_RE = "https?://[^\\s<>\"'\u3000-\u303f\uff01-\uff0f]+"
+
+
+def _py_parse_ts(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_epoch(float(value))
+    s = str(value).strip()
+    if not s:
+        return None
+    if re.fullmatch(r"-?\d+(\.\d+)?", s):
+        return _from_epoch(float(s))
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        dt = None
+    if dt is None:
+        for fmt in ("%a %b %d %H:%M:%S %z %Y", "%Y-%m-%d %H:%M:%S %Z", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S"):
+            try:
+                dt = datetime.strptime(s, fmt)
+                break
+            except ValueError:
+                continue
+    if dt is None:
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        return dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _from_epoch(x: float) -> datetime | None:
+    if x != x:  # NaN
+        return None
+    if abs(x) > 1e14:  # microseconds
+        x /= 1e6
+    elif abs(x) > 1e11:  # milliseconds
+        x /= 1e3
+    try:
+        return datetime.fromtimestamp(x, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_timestamps(values: pa.Array) -> pa.Array:
+    """Parse an array of timestamps in any supported spelling to `timestamp[us, UTC]`.
+
+    Unparseable values become null (the validator then quarantines them with a reason).
+    Fast path: one Arrow cast for clean ISO/numeric columns; values it cannot read fall back
+    to a per-value parse of just those values.
+    """
+    t = values.type
+    if pa.types.is_timestamp(t):
+        return values.cast(TIMESTAMP) if t.tz else pc.assume_timezone(values, "UTC").cast(TIMESTAMP)
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        arr = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        scale = np.where(np.abs(arr) > 1e14, 1.0, np.where(np.abs(arr) > 1e11, 1e3, 1e6))
+        us = np.round(arr * scale)
+        ok = np.isfinite(us) & (np.abs(us) < 8e18)
+        return pa.array(np.where(ok, us, 0).astype("int64"), pa.int64(), mask=~ok).cast(TIMESTAMP)
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        values = values.cast(pa.string())
+    try:
+        return values.cast(TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    # Try Arrow on each value would be slow; parse the distinct values in Python instead.
+    uniq = pc.unique(values)
+    parsed = pa.array([_py_parse_ts(v) for v in uniq.to_pylist()], TIMESTAMP)
+    return pc.take(parsed, pc.index_in(values, value_set=uniq))
+
+
+def qualify_ids(ids: pa.Array, platform: pa.Array | str) -> pa.Array:
+    """Platform-qualified post ids: `platform:id`, unless the id already starts with `platform:`."""
+    ids = pc.utf8_trim_whitespace(ids.cast(pa.string()))
+    n = len(ids)
+    plat = pa.array([platform] * n, pa.string()) if isinstance(platform, str) else platform.cast(pa.string())
+    joined = pc.binary_join_element_wise(plat, ids, ":")
+    has = pa.array([False] * n)
+    for p in pc.unique(plat).drop_null().to_pylist():
+        has = pc.or_(has, pc.and_(pc.equal(plat, p), pc.fill_null(pc.starts_with(ids, p + ":"), False)))
+    out = pc.if_else(has, ids, joined)
+    return pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(ids), 0), True), pa.nulls(n, pa.string()), out)
+
+
+def hashtags_from_text(text: pa.Array) -> pa.Array:
+    """Hashtags written in text (any script), lower-cased, as a list per post."""
+    lists = _findall(text, _HASHTAG_RE, group=1)
+    flat = pc.utf8_lower(lists.flatten())
+    return pa.ListArray.from_arrays(lists.offsets, flat)
+
+
+def urls_from_text(text: pa.Array) -> pa.Array:
+    """http(s) URLs written in text, normalised, as a list per post."""
+    from agorascope.urls import normalise_url
+
+    lists = _findall(text, _URL_RE, group=0)
+    flat = [normalise_url(u) for u in lists.flatten().to_pylist()]
+    return pa.ListArray.from_arrays(lists.offsets, pa.array(flat, pa.string()))
+
+
+def _findall(text: pa.Array, pattern: str, *, group: int) -> pa.Array:
+    """All matches of `pattern` per string (group 0 = whole match); `regex` knows \\p{L}."""
+    import regex
+
+    rx = regex.compile(pattern)
+    out: list[list[str]] = []
+    for s in text.to_pylist():
+        if not s:
+            out.append([])
+            continue
+        out.append([m.group(group) for m in rx.finditer(s)])
+    return pa.array(out, pa.list_(pa.string()))
+
+
+def split_list(values: pa.Array) -> pa.Array:
+    """A column of lists given as lists, JSON arrays or comma/space separated strings."""
+    import orjson
+
+    if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
+        return values.cast(pa.list_(pa.string()))
+    out: list[list[str] | None] = []
+    for v in values.cast(pa.string()).to_pylist():
+        if v is None or not v.strip():
+            out.append(None)
+            continue
+        s = v.strip()
+        if s.startswith("["):
+            try:
+                parsed = orjson.loads(s)
+                out.append([str(x) for x in parsed if x is not None])
+                continue
+            except orjson.JSONDecodeError:
+                pass
+        out.append([p for p in re.split(r"[\s,;|]+", s) if p])
+    return pa.array(out, pa.list_(pa.string()))
+
+
+def to_int64(values: pa.Array) -> pa.Array:
+    """Counts as int64; anything unreadable becomes null (counts are never a reason to reject)."""
+    if pa.types.is_integer(values.type):
+        return values.cast(pa.int64())
+    if pa.types.is_floating(values.type):
+        return pc.cast(pc.round(values), pa.int64(), safe=False)
+    s = pc.replace_substring(values.cast(pa.string()), ",", "")
+    num = pc.match_substring_regex(s, r"^\s*-?\d{1,18}(\.0+)?\s*$")
+    s = pc.if_else(num, s, pa.nulls(len(s), pa.string()))
+    return pc.cast(pc.cast(s, pa.float64()), pa.int64(), safe=False)

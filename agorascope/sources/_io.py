@@ -1,0 +1,129 @@
+"""Transparent decompression and the helpers every reader shares."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from agorascope.errors import SourceError
+
+HEAD_BYTES = 64 * 1024
+#: A single record (line) above this size is quarantined without being parsed.
+MAX_RECORD_BYTES = 2 * 1024 * 1024
+
+_MAGIC = {
+    b"\x1f\x8b": "gz",
+    b"\x28\xb5\x2f\xfd": "zst",
+    b"BZh": "bz2",
+    b"\xfd7zXZ\x00": "xz",
+    b"PK\x03\x04": "zip",
+}
+
+
+def compression_of(path: Path) -> str | None:
+    """The compression of a file by its magic bytes (not its name): gz, zst, bz2, xz, zip or None."""
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    for sig, kind in _MAGIC.items():
+        if magic.startswith(sig):
+            return kind
+    return None
+
+
+def inner_name(path: Path) -> str:
+    """The file name with compression suffixes removed (`a.ndjson.zst` → `a.ndjson`)."""
+    name = path.name
+    for suffix in (".gz", ".zst", ".zstd", ".bz2", ".xz", ".zip"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def open_bytes(path: Path) -> IO[bytes]:
+    """Open `path` for binary reading, decompressing gz/zst/bz2/xz/zip (first member) on the fly."""
+    kind = compression_of(path)
+    try:
+        if kind == "gz":
+            return gzip.open(path, "rb")
+        if kind == "bz2":
+            return bz2.open(path, "rb")
+        if kind == "xz":
+            return lzma.open(path, "rb")
+        if kind == "zst":
+            import zstandard
+
+            raw = open(path, "rb")
+            # Pushshift/Arctic-Shift dumps use a 2 GiB window; allow it.
+            dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
+            return io.BufferedReader(dctx.stream_reader(raw, closefd=True), buffer_size=1 << 20)
+        if kind == "zip":
+            zf = zipfile.ZipFile(path)
+            members = [m for m in zf.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+            if not members:
+                raise SourceError(f"{path.name} is an empty zip archive.")
+            return zf.open(members[0])
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise SourceError(f"Cannot decompress {path.name} ({kind}): {exc}") from None
+    return open(path, "rb")
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first `size` decompressed bytes, for sniffing."""
+    try:
+        with open_bytes(path) as f:
+            return f.read(size)
+    except (OSError, EOFError) as exc:
+        raise SourceError(f"Cannot read {path.name}: {exc}") from None
+
+
+def fingerprint(path: Path) -> str:
+    """Identify a file's content cheaply: size + first and last MiB, BLAKE2b.
+
+    A file that grows (an appended log) gets a new fingerprint and is read again; the upsert
+    on post_id keeps that harmless.
+    """
+    size = os.path.getsize(path)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(size).encode())
+    with open(path, "rb") as f:
+        h.update(f.read(1 << 20))
+        if size > 2 << 20:
+            f.seek(-(1 << 20), os.SEEK_END)
+            h.update(f.read(1 << 20))
+    return h.hexdigest()
+
+
+def iter_lines(stream: IO[bytes], *, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, line without newline) — or (n, None) for a line over `max_bytes`.
+
+    Over-long lines are consumed in pieces, never held whole in memory.
+    """
+    n = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:  # drain the rest of the over-long line
+                more = stream.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield n, None
+            continue
+        yield n, line.rstrip(b"\r\n")
+
+
+def excerpt(raw: bytes | str, limit: int = 200) -> str:
+    """A short, printable excerpt of a raw record for the quarantine table."""
+    if isinstance(raw, bytes):
+        raw = raw[: limit * 4].decode("utf-8", errors="replace")
+    return raw[:limit].replace("\x00", "\\0")

@@ -1,0 +1,250 @@
+"""Flat files with arbitrary column names: CSV, NDJSON and Parquet (agorascope's own included).
+
+Columns are mapped onto the Post schema with `--map` plus guesses (`sources.mapping`).
+CSV is parsed by DuckDB's reader (fast, quoted newlines, and a rejects table that gives the
+line number and reason of every malformed row); NDJSON line by line with orjson, so one bad
+line costs only itself; Parquet with pyarrow in row-group batches.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from agorascope.errors import SourceError
+from agorascope.schema import POST_SCHEMA
+from agorascope.sources._io import compression_of, excerpt, iter_lines, open_bytes
+from agorascope.sources.base import Chunk, ReadOptions, Reject
+from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
+
+
+class CSVSource:
+    """Comma/semicolon/tab separated text with a header row."""
+
+    name = "csv"
+    description = "CSV/TSV with a header row; columns mapped with --map or guessed"
+
+    def sniff(self, head: bytes, *, filename: str = "") -> float:
+        if not head or head.lstrip()[:1] in (b"{", b"[", b"<"):
+            return 0.0
+        text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+        first = text.split("\n", 1)[0]
+        seps = max(first.count(","), first.count("\t"), first.count(";"))
+        score = 0.2 if seps >= 2 else 0.0
+        if filename.lower().endswith((".csv", ".tsv")):
+            score += 0.2
+        return min(score, 0.4)
+
+    def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
+        import duckdb
+
+        with _plain_file(path, suffix=".csv") as plain:
+            con = duckdb.connect(":memory:")
+            try:
+                con.execute("SET threads = 2")
+                scan = ("read_csv(?, header = true, all_varchar = true, store_rejects = true, "
+                        "strict_mode = true, null_padding = false, sample_size = -1)")
+                try:
+                    cols = [d[0] for d in con.execute(f"SELECT * FROM {scan} LIMIT 0", [str(plain)]).description]
+                except duckdb.Error as exc:
+                    raise SourceError(f"{path.name}: not a readable CSV file ({exc}).") from None
+                mapping = guess_mapping(cols, options.mapping)
+                check_mapping(mapping, cols, platform=options.platform, path=path.name)
+                reader = con.sql(f"SELECT * FROM {scan}", params=[str(plain)]).to_arrow_reader(options.batch_rows)
+                done = 0
+                for batch in reader:
+                    n = batch.num_rows
+                    # Good rows come in file order; their ordinal (after the header) is the record.
+                    records = pa.array(range(done + 2, done + 2 + n), pa.int64())
+                    done += n
+                    if done <= options.start_record:
+                        continue
+                    posts = apply_mapping(batch, mapping, platform=options.platform, records=records)
+                    yield Chunk(posts=posts, records_end=done)
+                rejects = [
+                    Reject(record=int(line), reason=f"malformed CSV row: {etype.lower().replace('_', ' ')} ({msg})",
+                           excerpt=excerpt(csv_line or ""))
+                    for line, etype, msg, csv_line in con.execute(
+                        "SELECT line, error_type, error_message, csv_line FROM reject_errors ORDER BY line"
+                    ).fetchall()
+                ]
+                if rejects:
+                    yield Chunk(posts=apply_mapping(pa.table({c: pa.array([], pa.string()) for c in cols}), mapping,
+                                                    platform=options.platform, records=pa.array([], pa.int64())),
+                                rejects=rejects, records_end=done)
+            finally:
+                con.close()
+
+
+class NDJSONSource:
+    """One JSON object per line, flat or nested (dotted paths in --map)."""
+
+    name = "ndjson"
+    description = "newline-delimited JSON objects; fields mapped with --map (dotted paths) or guessed"
+
+    def sniff(self, head: bytes, *, filename: str = "") -> float:
+        lines = [ln for ln in head.split(b"\n")[:5] if ln.strip()]
+        if not lines:
+            return 0.0
+        ok = 0
+        for ln in lines[:-1] or lines:
+            try:
+                ok += isinstance(orjson.loads(ln), dict)
+            except orjson.JSONDecodeError:
+                pass
+        return 0.3 if ok else 0.0
+
+    def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
+        mapping: dict[str, str] | None = None
+        rows: list[dict[str, Any]] = []
+        recs: list[int] = []
+        rejects: list[Reject] = []
+        n = 0
+        with open_bytes(path) as stream:
+            for n, line in iter_lines(stream):
+                if n <= options.start_record:
+                    continue
+                if line is None:
+                    rejects.append(Reject(n, "record over 2 MiB"))
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else f"invalid JSON ({exc})"
+                    rejects.append(Reject(n, reason, excerpt(line)))
+                    continue
+                if not isinstance(obj, dict):
+                    rejects.append(Reject(n, "not a JSON object", excerpt(line)))
+                    continue
+                if mapping is None:
+                    mapping = guess_mapping(_paths(obj), options.mapping)
+                    check_mapping(mapping, _paths(obj), platform=options.platform, path=path.name)
+                rows.append(obj)
+                recs.append(n)
+                if len(rows) >= options.batch_rows:
+                    yield self._chunk(rows, recs, rejects, mapping, options, n)
+                    rows, recs, rejects = [], [], []
+        if rows or rejects:
+            yield self._chunk(rows, recs, rejects, mapping or dict(options.mapping), options, n)
+
+    @staticmethod
+    def _chunk(rows: list[dict[str, Any]], recs: list[int], rejects: list[Reject], mapping: dict[str, str],
+               options: ReadOptions, end: int) -> Chunk:
+        columns: dict[str, list[Any]] = {}
+        for field, col in mapping.items():
+            keys = col.split(".")
+            vals = [_dig(r, keys) for r in rows]
+            columns[col] = [_scalar_or_list(v) for v in vals]
+        table = pa.table({c: _to_array(v) for c, v in columns.items()}) if columns else pa.table(
+            {"_": pa.nulls(len(rows))})
+        posts = apply_mapping(table, mapping, platform=options.platform, records=pa.array(recs, pa.int64()))
+        return Chunk(posts=posts, rejects=rejects, records_end=end)
+
+
+class ParquetSource:
+    """Parquet with any columns; agorascope's own exports keep their pseudonyms."""
+
+    name = "parquet"
+    description = "Parquet (agorascope's own export, or any columns mapped with --map)"
+
+    def sniff(self, head: bytes, *, filename: str = "") -> float:
+        return 0.95 if head.startswith(b"PAR1") else 0.0
+
+    def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
+        try:
+            pf = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise SourceError(f"{path.name}: not a readable Parquet file ({exc}).") from None
+        meta = pf.schema_arrow.metadata or {}
+        own = meta.get(b"agorascope.pseudonymised") == b"true"
+        cols = pf.schema_arrow.names
+        mapping = {c: c for c in POST_SCHEMA.names if c in cols} if own else guess_mapping(cols, options.mapping)
+        if not own:
+            check_mapping(mapping, cols, platform=options.platform, path=path.name)
+        done = 0
+        for batch in pf.iter_batches(batch_size=options.batch_rows):
+            n = batch.num_rows
+            start = done
+            done += n
+            if done <= options.start_record:
+                continue
+            records = pa.array(range(start + 1, start + 1 + n), pa.int64())
+            if own:
+                from agorascope.schema import conform
+
+                posts = conform(pa.Table.from_batches([batch]).append_column("record", records).drop_columns(
+                    [c for c in ("ingested_at",) if c in batch.schema.names]))
+            else:
+                posts = apply_mapping(batch, mapping, platform=options.platform, records=records)
+            yield Chunk(posts=posts, records_end=done, pseudonymised=own)
+
+
+def _paths(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> list[str]:
+    out = []
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        out.append(key)
+        if isinstance(v, dict) and depth < 2:
+            out.extend(_paths(v, key + ".", depth + 1))
+    return out
+
+
+def _dig(obj: Any, keys: list[str]) -> Any:
+    for k in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(k)
+    return obj
+
+
+def _scalar_or_list(v: Any) -> Any:
+    if isinstance(v, dict):
+        return orjson.dumps(v).decode()
+    if isinstance(v, list):
+        return [x if isinstance(x, str) else orjson.dumps(x).decode() if isinstance(x, (dict, list)) else str(x)
+                for x in v if x is not None]
+    return v
+
+
+def _to_array(values: list[Any]) -> pa.Array:
+    """Build an array from JSON values; mixed types become strings rather than failing."""
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        if any(isinstance(v, list) for v in values):
+            return pa.array([v if isinstance(v, list) or v is None else [str(v)] for v in values],
+                            pa.list_(pa.string()))
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+class _plain_file:
+    """A path DuckDB can read: the file itself, or a temporary decompressed copy (bz2/xz/zip)."""
+
+    def __init__(self, path: Path, *, suffix: str):
+        self.path = path
+        self.suffix = suffix
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Path:
+        kind = compression_of(self.path)
+        if kind is None or (kind == "gz" and self.path.name.lower().endswith(".gz")):
+            return self.path  # DuckDB decompresses gzip itself
+        self._tmp = tempfile.TemporaryDirectory(prefix="agorascope-")
+        out = Path(self._tmp.name) / (re.sub(r"[^\w.-]", "_", self.path.stem) + self.suffix)
+        with open_bytes(self.path) as src, open(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return out
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()

@@ -1,0 +1,255 @@
+"""The embedded default store: one DuckDB file per project.
+
+`posts` has `post_id` as primary key, so `INSERT … ON CONFLICT DO NOTHING` makes a re-import
+add nothing. Every statement is parameterised or references a registered Arrow relation;
+nothing from an input file is ever formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from agorascope.errors import StoreBusy, StoreError
+from agorascope.schema import POST_SCHEMA, SCHEMA_VERSION
+from agorascope.store.base import ImportRecord
+from agorascope.store.lock import StoreLock
+from agorascope.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS posts (
+        post_id VARCHAR PRIMARY KEY, platform VARCHAR NOT NULL, source VARCHAR, author VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL, text VARCHAR, lang VARCHAR,
+        urls VARCHAR[], domains VARCHAR[], hashtags VARCHAR[],
+        repost_of VARCHAR, reply_to VARCHAR, quote_of VARCHAR,
+        like_count BIGINT, repost_count BIGINT, reply_count BIGINT, view_count BIGINT,
+        ingested_at TIMESTAMPTZ)""",
+    """CREATE TABLE IF NOT EXISTS imports (
+        fingerprint VARCHAR PRIMARY KEY, path VARCHAR, source VARCHAR, format VARCHAR,
+        records_done BIGINT, imported BIGINT, duplicates BIGINT, quarantined BIGINT, skipped BIGINT,
+        status VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ)""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        source VARCHAR, fingerprint VARCHAR, record BIGINT, reason VARCHAR, excerpt VARCHAR,
+        author VARCHAR, quarantined_at TIMESTAMPTZ, PRIMARY KEY (fingerprint, record))""",
+    """CREATE TABLE IF NOT EXISTS sources (
+        name VARCHAR PRIMARY KEY, retention_days INTEGER, created_at TIMESTAMPTZ)""",
+]
+
+_POST_COLUMNS = ", ".join(POST_SCHEMA.names)
+
+
+class DuckDBStore:
+    """A project's DuckDB file, opened by one writer or several readers (see `StoreLock`)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, lock_wait_s: float = 0.0,
+                 threads: int | None = None, memory_limit: str | None = None):
+        self.path = Path(path)
+        self.read_only = read_only
+        self._lock = StoreLock(self.path.parent, read_only=read_only)
+        self._lock.acquire(wait_s=lock_wait_s)
+        config: dict[str, Any] = {}
+        if threads:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            self._lock.release()
+            if "lock" in str(exc).lower():
+                raise StoreBusy(self._lock.busy_message()) from None
+            raise StoreError(f"Cannot open the store {self.path}: {exc}") from None
+        except duckdb.Error as exc:
+            self._lock.release()
+            raise StoreError(f"Cannot open the store {self.path}: {exc}. Is it an agorascope project?") from None
+        if not read_only:
+            self._create()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _create(self) -> None:
+        for ddl in _DDL:
+            self.con.execute(ddl)
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        else:
+            self._migrate(int(row[0]))
+
+    def _migrate(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"The store was written by a newer agorascope (schema {version} > "
+                             f"{SCHEMA_VERSION}). Upgrade agorascope: pip install -U agorascope")
+        while version < SCHEMA_VERSION:
+            step = MIGRATIONS[version]
+            log.info("migrating the store from schema %d to %d", version, version + 1)
+            self.con.execute("BEGIN")
+            step(self.con)
+            version += 1
+            self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            self.con.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- writes ---------------------------------------------------------------------------
+    def upsert_posts(self, batch: pa.RecordBatch | pa.Table) -> int:
+        """Insert rows with a new `post_id`; duplicates inside the batch keep their first row."""
+        if batch.num_rows == 0:
+            return 0
+        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+        ids = table.column("post_id")
+        if pc.count_distinct(ids).as_py() != table.num_rows:
+            first = pc.index_in(pc.unique(ids), value_set=ids)  # first occurrence of each id
+            table = table.take(first)
+        self.con.register("_incoming", table)
+        try:
+            row = self.con.execute(
+                f"INSERT INTO posts SELECT {_POST_COLUMNS} FROM _incoming ON CONFLICT DO NOTHING"
+            ).fetchone()
+        finally:
+            self.con.unregister("_incoming")
+        return int(row[0]) if row else 0
+
+    def add_quarantine(self, rows: pa.Table) -> int:
+        if rows.num_rows == 0:
+            return 0
+        self.con.register("_q", rows)
+        try:
+            row = self.con.execute(
+                "INSERT INTO quarantine SELECT source, fingerprint, record, reason, excerpt, author, "
+                "quarantined_at FROM _q ON CONFLICT DO NOTHING"
+            ).fetchone()
+        finally:
+            self.con.unregister("_q")
+        return int(row[0]) if row else 0
+
+    def begin(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+
+    # -- ledger ---------------------------------------------------------------------------
+    def ledger(self, fingerprint: str) -> ImportRecord | None:
+        row = self.con.execute(
+            "SELECT fingerprint, path, source, format, records_done, imported, duplicates, quarantined, "
+            "skipped, status, started_at, finished_at FROM imports WHERE fingerprint = ?", [fingerprint]
+        ).fetchone()
+        return ImportRecord(*row) if row else None
+
+    def save_ledger(self, record: ImportRecord) -> None:
+        self.con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
+            "path = excluded.path, source = excluded.source, format = excluded.format, "
+            "records_done = excluded.records_done, imported = excluded.imported, "
+            "duplicates = excluded.duplicates, quarantined = excluded.quarantined, skipped = excluded.skipped, "
+            "status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at",
+            [record.fingerprint, record.path, record.source, record.format, record.records_done,
+             record.imported, record.duplicates, record.quarantined, record.skipped, record.status,
+             record.started_at, record.finished_at],
+        )
+
+    # -- reads ----------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        return self.con.sql(sql, params=list(params or [])).to_arrow_table()
+
+    def stream(self, sql: str, params: Sequence[Any] | None = None, *, batch_rows: int = 100_000
+               ) -> Iterator[pa.RecordBatch]:
+        # A cursor of its own, so callers may write through `self.con` while streaming.
+        cur = self.con.cursor()
+        try:
+            reader = cur.sql(sql, params=list(params or [])).to_arrow_reader(batch_rows)
+            yield from reader
+        finally:
+            cur.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self.con.execute(sql, list(params or []))
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        row = self.con.execute(sql, list(params or [])).fetchone()
+        return row[0] if row else None
+
+    def tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+            "ORDER BY ordinal_position", [table]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- erasure --------------------------------------------------------------------------
+    def forget(self, pseudonym: str) -> dict[str, int]:
+        """Delete every row of one author, in every table, in one transaction.
+
+        Rows are found by the column conventions of `store.base`: author columns equal to the
+        pseudonym, and post-id columns naming one of the author's posts. Posts go last, since
+        the other tables are found through them.
+        """
+        counts: dict[str, int] = {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _forget_ids AS SELECT post_id FROM posts WHERE author = ?",
+                             [pseudonym])
+            for table in self.tables():
+                cols = self.columns(table)
+                author_cols = [c for c in cols if c == "author" or c.startswith("author_")]
+                post_cols = [c for c in cols if c == "post_id" or c.endswith("_post_id")]
+                if table == "posts":
+                    post_cols = []
+                conds = [f'"{c}" = ?' for c in author_cols]
+                conds += [f'"{c}" IN (SELECT post_id FROM _forget_ids)' for c in post_cols]
+                if not conds or table == "posts":
+                    continue
+                params = [pseudonym] * len(author_cols)
+                row = self.con.execute(f'DELETE FROM "{table}" WHERE ' + " OR ".join(conds), params).fetchone()
+                counts[table] = int(row[0]) if row else 0
+            row = self.con.execute("DELETE FROM posts WHERE author = ?", [pseudonym]).fetchone()
+            counts["posts"] = int(row[0]) if row else 0
+            self.con.execute("DROP TABLE _forget_ids")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("CHECKPOINT")
+        return dict(sorted(counts.items()))
+
+    def checkpoint(self) -> None:
+        self.con.execute("CHECKPOINT")
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._lock.release()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
