@@ -29,6 +29,7 @@ class Settings:
     memory_limit: str | None = None
     mask_mentions: bool = True
     lock_wait_s: float = 0.0
+    run_hooks: bool = True  # update trends/alerts on every ingested batch
     sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property

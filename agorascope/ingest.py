@@ -75,10 +75,12 @@ class IngestReport:
 class Ingestor:
     """Writes chunks from any reader into a store, with privacy applied at the door."""
 
-    def __init__(self, store: DuckDBStore, pseudonymiser: Pseudonymiser, *, mask: bool = True):
+    def __init__(self, store: DuckDBStore, pseudonymiser: Pseudonymiser, *, mask: bool = True,
+                 on_inserted: Callable[[pa.RecordBatch], None] | None = None):
         self.store = store
         self.pseudo = pseudonymiser
         self.mask = mask
+        self.on_inserted = on_inserted
 
     # -- one chunk ------------------------------------------------------------------------
     def prepare(self, chunk: Chunk, *, source: str) -> tuple[pa.RecordBatch, list[Reject], pa.Array]:
@@ -136,7 +138,16 @@ class Ingestor:
             q = self.quarantine_table(rejects, source=source, fp=fp, platform=platform)
             self.store.begin()
             try:
-                inserted = self.store.upsert_posts(posts)
+                if self.on_inserted is None:
+                    inserted = self.store.upsert_posts(posts)
+                else:
+                    new_ids = self.store.upsert_posts_returning(posts)
+                    inserted = len(new_ids)
+                    if inserted:
+                        fresh = posts.filter(pc.is_in(posts.column("post_id"), value_set=new_ids))
+                        # Dedupe inside the batch the way the store did (first row wins).
+                        self.on_inserted(fresh.take(pc.index_in(new_ids, value_set=fresh.column("post_id")))
+                                         if fresh.num_rows != inserted else fresh)
                 qn = self.store.add_quarantine(q)
                 report.imported += inserted
                 report.duplicates += posts.num_rows - inserted

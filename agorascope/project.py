@@ -87,7 +87,14 @@ class Project:
 
     # -- ingest ---------------------------------------------------------------------------
     def _ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.pseudonymiser, mask=self.settings.mask_mentions)
+        from agorascope import pipeline
+
+        pipeline.load_builtin_hooks()
+        hook = None
+        if pipeline.BATCH_HOOKS and self.settings.run_hooks:
+            def hook(posts: pa.RecordBatch) -> None:
+                pipeline.run_batch_hooks(self, posts)
+        return Ingestor(self.store, self.pseudonymiser, mask=self.settings.mask_mentions, on_inserted=hook)
 
     def ingest(self, paths: Iterable[Path | str], *, format: str = "auto", mapping: dict[str, str] | None = None,
                platform: str | None = None, source: str | None = None, retention_days: int | None = None,

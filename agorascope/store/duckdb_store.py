@@ -122,6 +122,23 @@ class DuckDBStore:
             self.con.unregister("_incoming")
         return int(row[0]) if row else 0
 
+    def upsert_posts_returning(self, batch: pa.RecordBatch | pa.Table) -> pa.Array:
+        """`upsert_posts` that returns the ids actually inserted (for incremental consumers)."""
+        if batch.num_rows == 0:
+            return pa.array([], pa.string())
+        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+        ids = table.column("post_id")
+        if pc.count_distinct(ids).as_py() != table.num_rows:
+            table = table.take(pc.index_in(pc.unique(ids), value_set=ids))
+        self.con.register("_incoming", table)
+        try:
+            got = self.con.sql(
+                f"INSERT INTO posts SELECT {_POST_COLUMNS} FROM _incoming ON CONFLICT DO NOTHING RETURNING post_id"
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("_incoming")
+        return got.column("post_id").combine_chunks()
+
     def add_quarantine(self, rows: pa.Table) -> int:
         if rows.num_rows == 0:
             return 0
