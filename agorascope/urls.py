@@ -7,6 +7,7 @@ Lower-case scheme and host, no `www.`, no default port, no fragment, tracking pa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyarrow as pa
@@ -21,6 +22,7 @@ _URL_RE = re.compile(r"https?://[^\s<>\"'\u3000-\u303f\uff01-\uff0f]+", re.I)
 _TRAILING = ".,;:!?)]}'\"…»”’"
 
 
+@lru_cache(maxsize=1 << 17)
 def normalise_url(url: str) -> str | None:
     """Return the canonical spelling of `url`, or None when it is not an http(s) URL."""
     url = url.strip().rstrip(_TRAILING) if url else ""
@@ -65,6 +67,41 @@ def find_urls(text: str) -> list[str]:
     return [u.rstrip(_TRAILING) for u in _URL_RE.findall(text or "")]
 
 
+#: URLs that are already canonical: lower-case host without www., no port, query or fragment.
+_CANONICAL = r"^https?://(?:[a-z0-9-]+\.)+[a-z0-9-]+(?:/[^?#\s]*)?$"
+
+
+def normalise_urls(urls: pa.Array) -> pa.Array:
+    """Vectorised `normalise_url` over a flat string array: canonical URLs pass through untouched,
+    the rest are normalised once per distinct value."""
+    if len(urls) == 0:
+        return urls.cast(pa.string())
+    urls = urls.cast(pa.string())
+    ok = pc.and_(pc.match_substring_regex(urls, _CANONICAL),
+                 pc.invert(pc.match_substring_regex(urls, r"^https?://www\.|^https?://[^/]+/$")))
+    todo = pc.unique(urls.filter(pc.invert(pc.fill_null(ok, True))))
+    if len(todo) == 0:
+        return urls
+    fixed = pa.array([normalise_url(u) for u in todo.to_pylist()], pa.string())
+    idx = pc.index_in(urls, value_set=todo)
+    return pc.if_else(pc.is_valid(idx), pc.take(fixed, idx), urls)
+
+
+def normalise_url_lists(lists: pa.Array) -> pa.Array:
+    """`normalise_urls` applied inside a list<string> column."""
+    flat = normalise_urls(lists.flatten())
+    if flat.null_count == 0:
+        return pa.ListArray.from_arrays(lists.offsets, flat, mask=lists.is_null())
+    # Drop what is not an http(s) URL, rebuilding the offsets.
+    import numpy as np
+
+    keep = pc.is_valid(flat)
+    parents = pc.list_parent_indices(lists).filter(keep).to_numpy()
+    counts = np.bincount(parents, minlength=len(lists)) if len(parents) else np.zeros(len(lists), dtype=np.int64)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    return pa.ListArray.from_arrays(offsets, flat.filter(keep), mask=lists.is_null())
+
+
 def domains_of(urls: pa.Array) -> pa.Array:
     """Vectorised: the list of distinct hosts for each list of (normalised) URLs."""
     flat = urls.flatten()
@@ -72,6 +109,8 @@ def domains_of(urls: pa.Array) -> pa.Array:
     host = pc.utf8_lower(pc.struct_field(host, [0]))
     host = pc.replace_substring_regex(host, r"^www\.", "")
     out = pa.ListArray.from_arrays(urls.offsets, host, mask=urls.is_null())
+    if len(out) == 0 or (pc.max(pc.list_value_length(out)).as_py() or 0) <= 1:
+        return out  # nothing to deduplicate (the common case: at most one link)
     return _distinct_lists(out)
 
 

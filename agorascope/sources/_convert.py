@@ -120,11 +120,9 @@ def hashtags_from_text(text: pa.Array) -> pa.Array:
 
 def urls_from_text(text: pa.Array) -> pa.Array:
     """http(s) URLs written in text, normalised, as a list per post."""
-    from agorascope.urls import normalise_url
+    from agorascope.urls import normalise_url_lists
 
-    lists = _findall(text, _URL_RE, group=0)
-    flat = [normalise_url(u) for u in lists.flatten().to_pylist()]
-    return pa.ListArray.from_arrays(lists.offsets, pa.array(flat, pa.string()))
+    return normalise_url_lists(_findall(text, _URL_RE, group=0))
 
 
 def _findall(text: pa.Array, pattern: str, *, group: int) -> pa.Array:
@@ -142,26 +140,40 @@ def _findall(text: pa.Array, pattern: str, *, group: int) -> pa.Array:
 
 
 def split_list(values: pa.Array) -> pa.Array:
-    """A column of lists given as lists, JSON arrays or comma/space separated strings."""
+    """A column of lists given as lists, JSON arrays or comma/space separated strings.
+
+    Vectorised: brackets and quotes are stripped and the rest split on separators; only values
+    with JSON escapes (a backslash) are parsed one by one.
+    """
     import orjson
 
     if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
         return values.cast(pa.list_(pa.string()))
-    out: list[list[str] | None] = []
-    for v in values.cast(pa.string()).to_pylist():
-        if v is None or not v.strip():
-            out.append(None)
-            continue
-        s = v.strip()
-        if s.startswith("["):
-            try:
-                parsed = orjson.loads(s)
-                out.append([str(x) for x in parsed if x is not None])
-                continue
-            except orjson.JSONDecodeError:
-                pass
-        out.append([p for p in re.split(r"[\s,;|]+", s) if p])
-    return pa.array(out, pa.list_(pa.string()))
+    s = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    s = pc.if_else(pc.equal(s, ""), pa.nulls(len(s), pa.string()), s)
+    escaped = pc.fill_null(pc.match_substring(s, "\\"), False)
+    body = pc.replace_substring_regex(s, r'^\[|\]$', "")
+    body = pc.replace_substring(body, '"', "")
+    parts = pc.split_pattern_regex(body, r"[\s,;|]+")
+    flat = parts.flatten()
+    keep = pc.not_equal(flat, "")
+    lists = parts
+    if not pc.all(keep).as_py():
+        parents = pc.list_parent_indices(parts).filter(keep).to_numpy()
+        counts = np.bincount(parents, minlength=len(parts)) if len(parents) else np.zeros(len(parts), np.int64)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        lists = pa.ListArray.from_arrays(offsets, flat.filter(keep), mask=s.is_null())
+    if pc.any(escaped).as_py():
+        fixed = []
+        for v, e, got in zip(s.to_pylist(), escaped.to_pylist(), lists.to_pylist(), strict=True):
+            if e and v and v.startswith("["):
+                try:
+                    got = [str(x) for x in orjson.loads(v) if x is not None]
+                except orjson.JSONDecodeError:
+                    pass
+            fixed.append(got)
+        lists = pa.array(fixed, pa.list_(pa.string()))
+    return lists.cast(pa.list_(pa.string()))
 
 
 def to_int64(values: pa.Array) -> pa.Array:

@@ -8,6 +8,7 @@ line costs only itself; Parquet with pyarrow in row-group batches.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import tempfile
@@ -103,39 +104,71 @@ class NDJSONSource:
         return 0.3 if ok else 0.0
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
+        """Blocks of lines go through Arrow's JSON parser (fast path); a block it refuses (a bad
+        line, mixed types) is re-read line by line so that only the bad lines are rejected."""
         mapping: dict[str, str] | None = None
+        with open_bytes(path) as stream:
+            for first_line, block, long_lines in _line_blocks(stream, _BLOCK_BYTES):
+                table = _arrow_block(block) if not long_lines else None
+                if table is not None:
+                    starts = _line_starts(block)
+                    nonblank = [i for i, (a, b) in enumerate(starts) if block[a:b].strip()]
+                    if table.num_rows != len(nonblank):
+                        table = None
+                if table is not None:
+                    if mapping is None:
+                        cols = _struct_paths(table.schema)
+                        mapping = guess_mapping(cols, options.mapping)
+                        check_mapping(mapping, cols, platform=options.platform, path=path.name)
+                    records = pa.array([first_line + i for i in nonblank], pa.int64())
+                    end = first_line + len(starts) - 1
+                    if end <= options.start_record:
+                        continue
+                    for off in range(0, table.num_rows, options.batch_rows):
+                        part = table.slice(off, options.batch_rows)
+                        flat = pa.table({c: _column(part, c) for c in set(mapping.values())})
+                        posts = apply_mapping(flat, mapping, platform=options.platform,
+                                              records=records.slice(off, options.batch_rows))
+                        last = end if off + options.batch_rows >= table.num_rows else int(
+                            records[off + options.batch_rows - 1].as_py())
+                        yield Chunk(posts=posts, records_end=last)
+                    continue
+                chunk, mapping = self._slow_block(block, first_line, long_lines, mapping, options, path)
+                if chunk is not None:
+                    yield chunk
+
+    def _slow_block(self, block: bytes, first_line: int, long_lines: set[int], mapping: dict[str, str] | None,
+                    options: ReadOptions, path: Path) -> tuple[Chunk | None, dict[str, str] | None]:
         rows: list[dict[str, Any]] = []
         recs: list[int] = []
         rejects: list[Reject] = []
-        n = 0
-        with open_bytes(path) as stream:
-            for n, line in iter_lines(stream):
-                if n <= options.start_record:
-                    continue
-                if line is None:
-                    rejects.append(Reject(n, "record over 2 MiB"))
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else f"invalid JSON ({exc})"
-                    rejects.append(Reject(n, reason, excerpt(line)))
-                    continue
-                if not isinstance(obj, dict):
-                    rejects.append(Reject(n, "not a JSON object", excerpt(line)))
-                    continue
-                if mapping is None:
-                    mapping = guess_mapping(_paths(obj), options.mapping)
-                    check_mapping(mapping, _paths(obj), platform=options.platform, path=path.name)
-                rows.append(obj)
-                recs.append(n)
-                if len(rows) >= options.batch_rows:
-                    yield self._chunk(rows, recs, rejects, mapping, options, n)
-                    rows, recs, rejects = [], [], []
-        if rows or rejects:
-            yield self._chunk(rows, recs, rejects, mapping or dict(options.mapping), options, n)
+        n = first_line - 1
+        for n, (a, b) in enumerate(_line_starts(block), start=first_line):
+            if n <= options.start_record:
+                continue
+            if n in long_lines:
+                rejects.append(Reject(n, "record over 2 MiB", excerpt(block[a:a + 200])))
+                continue
+            line = block[a:b]
+            if not line.strip():
+                continue
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else f"invalid JSON ({exc})"
+                rejects.append(Reject(n, reason, excerpt(line)))
+                continue
+            if not isinstance(obj, dict):
+                rejects.append(Reject(n, "not a JSON object", excerpt(line)))
+                continue
+            if mapping is None:
+                mapping = guess_mapping(_paths(obj), options.mapping)
+                check_mapping(mapping, _paths(obj), platform=options.platform, path=path.name)
+            rows.append(obj)
+            recs.append(n)
+        if not rows and not rejects:
+            return None, mapping
+        return self._chunk(rows, recs, rejects, mapping or dict(options.mapping), options, n), mapping
 
     @staticmethod
     def _chunk(rows: list[dict[str, Any]], recs: list[int], rejects: list[Reject], mapping: dict[str, str],
@@ -187,6 +220,103 @@ class ParquetSource:
             else:
                 posts = apply_mapping(batch, mapping, platform=options.platform, records=records)
             yield Chunk(posts=posts, records_end=done, pseudonymised=own)
+
+
+_BLOCK_BYTES = 8 << 20
+
+
+def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]]:
+    """Yield (number of the block's first line, block of whole lines, numbers of over-long lines).
+
+    Over-long lines (> MAX_RECORD_BYTES) are replaced by an empty line and reported, so that a
+    10 MB field never sits whole in memory and line numbering stays exact.
+    """
+    from agorascope.sources._io import MAX_RECORD_BYTES
+
+    line_no = 1
+    while True:
+        block = stream.read(size)
+        if not block:
+            return
+        long_lines: set[int] = set()
+        if not block.endswith(b"\n"):
+            parts = [block]
+            tail = stream.readline(MAX_RECORD_BYTES + 1)
+            total = len(block) - (block.rfind(b"\n") + 1) + len(tail)
+            if total > MAX_RECORD_BYTES and not tail.endswith(b"\n"):
+                while True:  # drain the over-long line without keeping it
+                    more = stream.readline(1 << 20)
+                    if not more or more.endswith(b"\n"):
+                        break
+                cut = block.rfind(b"\n") + 1
+                parts = [block[:cut], block[cut:cut + 200], b"\n"]
+                tail = b""
+                long_lines.add(line_no + block[:cut].count(b"\n"))
+            elif total > MAX_RECORD_BYTES:
+                cut = block.rfind(b"\n") + 1
+                parts = [block[:cut], block[cut:cut + 200], b"\n"]
+                tail = b""
+                long_lines.add(line_no + block[:cut].count(b"\n"))
+            parts.append(tail)
+            block = b"".join(parts)
+        # over-long lines fully inside the block
+        for i, (a, b) in enumerate(_line_starts(block)):
+            if b - a > MAX_RECORD_BYTES:
+                long_lines.add(line_no + i)
+        yield line_no, block, long_lines
+        line_no += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+
+
+def _line_starts(block: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each line in a block (end excludes the newline and a CR before it)."""
+    out = []
+    a = 0
+    n = len(block)
+    while a < n:
+        b = block.find(b"\n", a)
+        if b < 0:
+            b = n
+        e = b - 1 if b > a and block[b - 1:b] == b"\r" else b
+        out.append((a, e))
+        a = b + 1
+    return out
+
+
+def _arrow_block(block: bytes) -> pa.Table | None:
+    """Parse a block with Arrow's JSON reader, or None if any line is not clean JSON."""
+    import pyarrow.json as pj
+
+    try:
+        return pj.read_json(io.BytesIO(block), read_options=pj.ReadOptions(block_size=len(block) + 1))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+
+
+def _struct_paths(schema: pa.Schema, prefix: str = "", depth: int = 0) -> list[str]:
+    out = []
+    for f in schema:
+        out.append(prefix + f.name)
+        if pa.types.is_struct(f.type) and depth < 2:
+            out.extend(_struct_paths(pa.schema(list(f.type)), prefix + f.name + ".", depth + 1))
+    return out
+
+
+def _column(table: pa.Table, path: str) -> pa.Array:
+    """A (possibly dotted) column of an Arrow JSON table; structs and odd lists become JSON text."""
+    import pyarrow.compute as pc
+
+    keys = path.split(".")
+    if keys[0] not in table.schema.names:
+        return pa.nulls(table.num_rows, pa.string())
+    col = table.column(keys[0]).combine_chunks()
+    for k in keys[1:]:
+        if not pa.types.is_struct(col.type) or col.type.get_field_index(k) < 0:
+            return pa.nulls(table.num_rows, pa.string())
+        col = pc.struct_field(col, k)
+    if pa.types.is_struct(col.type) or (pa.types.is_list(col.type) and not (
+            pa.types.is_string(col.type.value_type) or pa.types.is_null(col.type.value_type))):
+        return pa.array([None if v is None else orjson.dumps(v).decode() for v in col.to_pylist()], pa.string())
+    return col
 
 
 def _paths(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> list[str]:

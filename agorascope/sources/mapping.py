@@ -142,11 +142,9 @@ def apply_mapping(table: pa.Table | pa.RecordBatch, mapping: Mapping[str, str], 
     text = cols.get("text", pa.nulls(n, pa.string()))
     urls = col("urls")
     if urls is not None:
-        from agorascope.urls import normalise_url
+        from agorascope.urls import normalise_url_lists
 
-        lists = split_list(urls)
-        flat = [normalise_url(u) if u else None for u in lists.flatten().to_pylist()]
-        cols["urls"] = pa.ListArray.from_arrays(lists.offsets, pa.array(flat, pa.string()), mask=lists.is_null())
+        cols["urls"] = normalise_url_lists(split_list(urls))
     else:
         cols["urls"] = urls_from_text(text)
     dom = col("domains")

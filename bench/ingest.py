@@ -1,0 +1,87 @@
+"""Ingest throughput and peak RSS vs DuckDB's own loaders on the same simulated files.
+
+    python bench/ingest.py --posts 1000000 --formats csv,ndjson,parquet
+
+For each format it writes the simulated posts once (bench/out/, reused if present), then in
+fresh processes: (a) `Project.ingest` into a new project (sniff, parse, validate, pseudonymise,
+mask mentions, anti-join upsert, ledger), (b) DuckDB `CREATE TABLE AS SELECT * FROM read_*`
+of the same file — the raw-load ceiling with no validation or privacy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _util import run_measured  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+READERS = {"csv": "read_csv", "ndjson": "read_json", "parquet": "read_parquet"}
+
+
+def make_file(posts: int, fmt: str) -> Path:
+    path = OUT / f"sim_{posts}.{fmt}"
+    if not path.exists():
+        from agorascope.sim import SimConfig, Simulation
+
+        OUT.mkdir(exist_ok=True)
+        Simulation(SimConfig(posts=posts, days=7, seed=11)).write(path, format=fmt)
+    return path
+
+
+def bench_ours(path: Path) -> dict[str, float]:
+    proj = OUT / "proj"
+    shutil.rmtree(proj, ignore_errors=True)
+    code = f"""
+from agorascope import Project
+p = Project.init({str(proj)!r})
+rep = p.ingest([{str(path)!r}])
+result["imported"] = rep.imported
+result["quarantined"] = rep.quarantined
+p.close()
+"""
+    env = {**os.environ, "AGORASCOPE_SECRET": "b" * 40}
+    return run_measured(code, env=env)
+
+
+def bench_duckdb(path: Path, fmt: str) -> dict[str, float]:
+    db = OUT / "raw.duckdb"
+    db.unlink(missing_ok=True)
+    code = f"""
+import duckdb
+con = duckdb.connect({str(db)!r})
+con.execute("SET threads = 2")
+con.execute("CREATE TABLE t AS SELECT * FROM {READERS[fmt]}(?)", [{str(path)!r}])
+result["imported"] = con.execute("SELECT count(*) FROM t").fetchone()[0]
+"""
+    return run_measured(code)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--posts", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--formats", default="csv,ndjson,parquet")
+    args = ap.parse_args()
+    rows = []
+    for n in args.posts:
+        for fmt in args.formats.split(","):
+            path = make_file(n, fmt)
+            ours, raw = bench_ours(path), bench_duckdb(path, fmt)
+            rows.append((n, fmt, path.stat().st_size / 1e6, ours, raw))
+            print(f"{n:>10,} {fmt:8} ours {ours['imported'] / ours['seconds']:>10,.0f} posts/s "
+                  f"{ours['peak_rss_mb']:>7.0f} MB | duckdb {raw['imported'] / raw['seconds']:>10,.0f} rows/s "
+                  f"{raw['peak_rss_mb']:>7.0f} MB | ratio {raw['seconds'] / ours['seconds']:.0%}", flush=True)
+    print("\n| posts | format | file MB | agorascope posts/s | peak RSS MB | DuckDB read_* rows/s | DuckDB RSS MB "
+          "| agorascope / DuckDB speed |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, fmt, mb, o, r in rows:
+        print(f"| {n:,} | {fmt} | {mb:,.0f} | {o['imported'] / o['seconds']:,.0f} | {o['peak_rss_mb']:,.0f} | "
+              f"{r['imported'] / r['seconds']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['seconds'] / o['seconds']:.0%} |")
+
+
+if __name__ == "__main__":
+    main()

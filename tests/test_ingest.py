@@ -1,0 +1,222 @@
+"""Flat-file ingest: quarantine with line numbers, idempotent re-import, compression, mappings."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import random
+from pathlib import Path
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from agorascope.errors import ConfigError
+
+
+def _good(i: int) -> bytes:
+    return orjson.dumps({"id": i, "user": f"user{i % 50}", "date": f"2026-03-01T{i % 24:02d}:{i % 60:02d}:00Z",
+                         "content": f"post {i} #Tag{i % 7} https://www.Example.com/p/{i}?utm_source=x",
+                         "platform": "twitter"})
+
+
+def _broken_file(path: Path, n: int = 3000, seed: int = 1) -> dict[int, str]:
+    """~1 % broken lines of every kind; returns {line number: reason prefix}."""
+    rnd = random.Random(seed)
+    kinds = ["json", "timestamp", "id", "utf8", "nul", "huge"]
+    lines, bad = [], {}
+    for i in range(1, n + 1):
+        if rnd.random() < 0.01 or i in (17, 18):
+            kind = kinds[len(bad) % len(kinds)]
+            if kind == "json":
+                line, reason = b'{"id": %d, "user": "u", "date": ' % (100000 + i), "invalid JSON"
+            elif kind == "timestamp":
+                line = orjson.dumps({"id": 100000 + i, "user": "u", "date": "31/31/2026 99:99", "content": "x",
+                                     "platform": "twitter"})
+                reason = "missing or unparseable created_at"
+            elif kind == "id":
+                line, reason = orjson.dumps({"user": "u", "date": "2026-03-01", "content": "x",
+                                             "platform": "twitter"}), "missing post_id"
+            elif kind == "utf8":
+                line = b'{"id": %d, "user": "u", "date": "2026-03-01", "content": "bad \xff\xfe", "platform": "twitter"}' % (
+                    100000 + i)
+                reason = "invalid UTF-8"
+            elif kind == "nul":
+                line = orjson.dumps({"id": 100000 + i, "user": "u", "date": "2026-03-01", "content": "a\x00b",
+                                     "platform": "twitter"})
+                reason = "NUL byte in text"
+            else:
+                line = orjson.dumps({"id": 100000 + i, "user": "u", "date": "2026-03-01", "content": "z" * 10_000_000,
+                                     "platform": "twitter"})
+                reason = "record over 2 MiB"
+            bad[i] = reason
+            lines.append(line)
+        else:
+            lines.append(_good(i))
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return bad
+
+
+def test_broken_lines_quarantined_with_line_numbers_rest_imported(project, tmp_path):
+    path = tmp_path / "broken.ndjson"
+    bad = _broken_file(path)
+    assert {r.split()[0] for r in bad.values()} >= {"invalid", "missing", "NUL", "record"}
+    rep = project.ingest([path])
+    assert rep.quarantined == len(bad)
+    assert rep.imported == 3000 - len(bad)
+    q = project.store.query("SELECT record, reason, excerpt FROM quarantine ORDER BY record").to_pylist()
+    assert [r["record"] for r in q] == sorted(bad)
+    for r in q:
+        assert r["reason"].startswith(bad[r["record"]]), (r, bad[r["record"]])
+        assert len(r["excerpt"]) <= 200 and "\x00" not in r["excerpt"]
+    good_ids = {f"twitter:{i}" for i in range(1, 3001) if i not in bad}
+    got = set(project.store.query("SELECT post_id FROM posts")["post_id"].to_pylist())
+    assert got == good_ids
+    # a re-run imports nothing twice, and --force reads again but adds nothing
+    assert project.ingest([path]).imported == 0
+    again = project.ingest([path], force=True)
+    assert (again.imported, again.duplicates, again.quarantined) == (0, 3000 - len(bad), 0)
+    assert project.store.scalar("SELECT count(*) FROM quarantine") == len(bad)
+
+
+def test_urls_hashtags_and_mentions_at_the_door(project, tmp_path):
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(orjson.dumps({"id": "1", "user": "Alice", "date": "2026-03-01T10:00:00+02:00",
+                                   "content": "hey @bob see https://WWW.Example.com/x?utm_source=a&id=3 #Dam #停电",
+                                   "platform": "twitter"}) + b"\n")
+    project.ingest([path])
+    row = project.store.query("SELECT * FROM posts").to_pylist()[0]
+    assert row["post_id"] == "twitter:1"
+    assert row["text"] == "hey @user see https://WWW.Example.com/x?utm_source=a&id=3 #Dam #停电"
+    assert row["urls"] == ["https://example.com/x?id=3"]
+    assert row["domains"] == ["example.com"]
+    assert row["hashtags"] == ["dam", "停电"]
+    assert row["created_at"].isoformat() == "2026-03-01T08:00:00+00:00"
+    assert row["author"] == project.pseudonym(["alice"], platform="twitter")[0]
+
+
+def test_csv_with_bom_crlf_quoted_newlines_and_mapping(project, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "\ufeffTweetID,User,Date,Content,Likes\r\n"
+        '1,ann,2026-03-01 10:00,"two\r\nlines, one cell",5\r\n'
+        "2,ben,2026-03-01 11:00,plain,\r\n"
+        "3,ben,2026-03-01 12:00,too,many,cells\r\n".encode()
+    )
+    rep = project.ingest([path], mapping={"post_id": "TweetID", "author": "User", "created_at": "Date",
+                                          "text": "Content", "like_count": "Likes"}, platform="facebook")
+    assert (rep.imported, rep.quarantined) == (2, 1)
+    rows = project.store.query("SELECT post_id, text, like_count FROM posts ORDER BY post_id").to_pylist()
+    assert rows == [{"post_id": "facebook:1", "text": "two\r\nlines, one cell", "like_count": 5},
+                    {"post_id": "facebook:2", "text": "plain", "like_count": None}]
+    reason = project.store.scalar("SELECT reason FROM quarantine")
+    assert "too many columns" in reason
+
+
+def test_mapping_errors_say_what_to_do(project, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(ConfigError, match="--map post_id=COLUMN"):
+        project.ingest([path], platform="x")
+    with pytest.raises(ConfigError, match="not found"):
+        project.ingest([path], mapping={"post_id": "nope"}, platform="x")
+
+
+@pytest.mark.parametrize("comp", ["gz", "zst", "bz2"])
+def test_compressed_inputs_are_transparent(project, tmp_path, comp):
+    raw = b"\n".join(_good(i) for i in range(1, 201)) + b"\n"
+    path = tmp_path / f"posts.ndjson.{comp}"
+    data = {"gz": gzip.compress, "bz2": bz2.compress, "zst": zstandard.ZstdCompressor().compress}[comp](raw)
+    path.write_bytes(data)
+    rep = project.ingest([path])
+    assert (rep.imported, rep.files[0].format) == (200, "ndjson")
+    csvp = tmp_path / f"posts.csv.{comp}"
+    csv_raw = b"id,user,date,text\n" + b"".join(b"c%d,u%d,2026-03-02,hello %d\n" % (i, i, i) for i in range(50))
+    csvp.write_bytes({"gz": gzip.compress, "bz2": bz2.compress, "zst": zstandard.ZstdCompressor().compress}[comp](
+        csv_raw))
+    assert project.ingest([csvp], platform="news").imported == 50
+
+
+def test_parquet_own_export_round_trip_keeps_pseudonyms(project, tmp_path):
+    path = tmp_path / "a.ndjson"
+    path.write_bytes(b"\n".join(_good(i) for i in range(1, 101)) + b"\n")
+    project.ingest([path])
+    out = tmp_path / "out.parquet"
+    assert project.export(out) == 100
+    assert pq.read_schema(out).metadata[b"agorascope.pseudonymised"] == b"true"
+    from agorascope import Project
+
+    other = Project.init(tmp_path / "other")
+    try:
+        assert other.ingest([out]).imported == 100
+        a = project.store.query("SELECT post_id, author FROM posts ORDER BY post_id")
+        b = other.store.query("SELECT post_id, author FROM posts ORDER BY post_id")
+        assert a.equals(b)
+    finally:
+        other.close()
+    csv_out = tmp_path / "out.csv"
+    assert project.export(csv_out) == 100
+    assert csv_out.read_text().count("\n") == 101
+
+
+def test_metacharacters_import_verbatim_and_harmlessly(project, tmp_path):
+    evil = ["Robert'); DROP TABLE posts;--", '"; rm -rf / #', "$(reboot)", "`id`", "a\\'b", "%s%d{0}",
+            "<script>alert(1)</script>", "' OR '1'='1"]
+    rows = [{"id": f"e{i}'--", "user": h, "date": "2026-03-01T00:00:00Z", "content": h, "platform": "x'; --"}
+            for i, h in enumerate(evil)]
+    path = tmp_path / "evil.ndjson"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
+    assert project.ingest([path]).imported == len(evil)
+    got = project.store.query("SELECT post_id, text, platform FROM posts ORDER BY post_id").to_pylist()
+    assert sorted(r["text"] for r in got) == sorted(evil)
+    assert {r["platform"] for r in got} == {"x'; --"}
+    assert "posts" in project.store.tables()
+    pseud = project.pseudonym([evil[0]], platform="x'; --")[0]
+    assert project.forget(pseudonym=pseud)["posts"] == 1
+
+
+def test_directory_ingest_and_missing_file(project, tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    (d / "a.ndjson").write_bytes(b"\n".join(_good(i) for i in range(10)) + b"\n")
+    (d / "b.ndjson").write_bytes(b"\n".join(_good(i) for i in range(10, 30)) + b"\n")
+    (d / ".hidden").write_text("ignored")
+    assert project.ingest([d]).imported == 30
+    with pytest.raises(ConfigError, match="No such file"):
+        project.ingest([tmp_path / "nope.csv"])
+
+
+def test_batch_hook_sees_only_new_posts(project, tmp_path):
+    from agorascope import pipeline
+
+    seen: list[pa.RecordBatch] = []
+    pipeline.BATCH_HOOKS.append(("test", lambda p, b: seen.append(b)))
+    try:
+        path = tmp_path / "a.ndjson"
+        path.write_bytes(b"\n".join(_good(i) for i in [1, 2, 2, 3]) + b"\n")
+        project.ingest([path])
+        project.ingest([path], force=True)
+    finally:
+        pipeline.BATCH_HOOKS.remove(next(h for h in pipeline.BATCH_HOOKS if h[0] == "test"))
+    ids = [i for b in seen for i in b.column("post_id").to_pylist()]
+    assert ids == ["twitter:1", "twitter:2", "twitter:3"]
+
+
+def test_retention_blanks_old_text_keeps_counts(project, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    path = tmp_path / "old.ndjson"
+    rows = [{"id": i, "user": "u", "date": (now - timedelta(days=10 if i % 3 == 0 else 100)).isoformat(),
+             "content": f"text {i}", "platform": "news"} for i in range(30)]
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
+    project.ingest([path], retention_days=40)  # applied at the end of the import
+    assert project.store.scalar("SELECT count(*) FROM posts") == 30
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE text IS NULL") == 20
+    # later, evaluated at a future "now", the recent posts expire too
+    assert project.apply_retention(now=now + timedelta(days=45)) == {"old.ndjson": 10}
+    assert project.store.scalar("SELECT count(*) FROM posts WHERE text IS NULL") == 30
+    with pytest.raises(ConfigError, match="at least 1"):
+        project.ingest([path], retention_days=0)

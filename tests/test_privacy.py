@@ -1,0 +1,48 @@
+import os
+import stat
+
+import pyarrow as pa
+import pytest
+
+from agorascope.errors import ConfigError
+from agorascope.privacy import Pseudonymiser, create_secret, load_secret, mask_mentions
+
+
+def test_pseudonyms_stable_per_secret_and_differ_across_secrets():
+    a, b = Pseudonymiser(b"k" * 32), Pseudonymiser(b"j" * 32)
+    assert a.pseudonym("twitter", "Alice") == a.pseudonym("twitter", "@alice") == Pseudonymiser(
+        b"k" * 32).pseudonym("TWITTER", "ALICE")
+    assert a.pseudonym("twitter", "alice") != b.pseudonym("twitter", "alice")
+    assert a.pseudonym("twitter", "alice") != a.pseudonym("mastodon", "alice")
+    assert a.pseudonym("twitter", "alice").startswith("a_") and len(a.pseudonym("twitter", "alice")) == 22
+    assert "alice" not in a.pseudonym("twitter", "alice")
+
+
+def test_vectorised_pseudonymise_matches_scalar_and_keeps_nulls():
+    p = Pseudonymiser(b"s" * 32)
+    out = p.pseudonymise(pa.array(["x", "x", "y", "x"]), pa.array(["bob", "Bob", "bob", None]))
+    assert out.to_pylist() == [p.pseudonym("x", "bob"), p.pseudonym("x", "bob"), p.pseudonym("y", "bob"), None]
+
+
+def test_secret_file_is_private_and_env_overrides(tmp_path):
+    path = create_secret(tmp_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_secret(tmp_path) == path.read_text().strip().encode()
+    assert load_secret(tmp_path, "override-secret") == b"override-secret"
+    with pytest.raises(ConfigError, match="agorascope init"):
+        load_secret(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("hi @bob and @alice@mastodon.social!", "hi @user and @user!"),
+        ("mail me at a@b.com", "mail me at a@b.com"),
+        ("@start of line", "@user of line"),
+        ("(@x_1) @José", "(@user) @user"),
+        ("no mentions here", "no mentions here"),
+        ("url https://x.com/@handle stays", "url https://x.com/@handle stays"),
+    ],
+)
+def test_mentions_masked(text, masked):
+    assert mask_mentions(pa.array([text])).to_pylist() == [masked]
