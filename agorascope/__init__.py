@@ -6,4 +6,4 @@ from agorascope.schema import POST_SCHEMA, RAW_POST_SCHEMA, SCHEMA_VERSION
 
 __version__ = "0.1.0"
 
-__all__ = ["AgorascopeError", "POST_SCHEMA", "Project", "RAW_POST_SCHEMA", "SCHEMA_VERSION", "__version__"]
+__all__ = ["POST_SCHEMA", "RAW_POST_SCHEMA", "SCHEMA_VERSION", "AgorascopeError", "Project", "__version__"]

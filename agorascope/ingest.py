@@ -133,9 +133,13 @@ class Ingestor:
                      source: str, platform: str | None, progress: Progress | None = None) -> None:
         """Commit chunks one transaction each (posts + quarantine + ledger progress)."""
         fp = ledger.fingerprint if ledger else f"stream:{source}"
-        for chunk in chunks:
-            posts, rejects, _ = self.prepare(chunk, source=source)
-            q = self.quarantine_table(rejects, source=source, fp=fp, platform=platform)
+
+        def prepared() -> Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]]:
+            for chunk in chunks:
+                posts, rejects, _ = self.prepare(chunk, source=source)
+                yield chunk, posts, self.quarantine_table(rejects, source=source, fp=fp, platform=platform)
+
+        for chunk, posts, q in _read_ahead(prepared()):
             self.store.begin()
             try:
                 if self.on_inserted is None:
@@ -222,6 +226,47 @@ class Ingestor:
 
         self.write_chunks(chunks(), report=report, ledger=None, source=source, platform=None, progress=progress)
         return report
+
+
+def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: int = 2
+                ) -> Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]]:
+    """Run parsing, validation and pseudonymisation one chunk ahead in a thread, so they overlap
+    the store's insert (Arrow and DuckDB release the GIL). Errors surface in the caller."""
+    import queue
+    import threading
+
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            q.put(exc)
+
+    t = threading.Thread(target=produce, name="agorascope-read-ahead", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        t.join(timeout=5)
 
 
 def _skip_done(chunks: Iterable[Chunk], done: int) -> Iterator[Chunk]:

@@ -2,7 +2,7 @@
 
 A pseudonym is ``"a_" + hex(HMAC-SHA256(secret, platform ␟ handle))[:20]`` (80 bits): stable
 for one project secret, unlinkable without it, and the same for an author across sources of
-one platform. Handles are canonicalised first (leading ``@`` dropped, case folded), because
+one platform. Handles are canonicalised first (leading ``@`` dropped, lower-cased), because
 every platform we read treats handles case-insensitively. Raw handles never reach the store.
 """
 
@@ -60,8 +60,8 @@ def load_secret(project_dir: Path, override: str | None = None) -> bytes:
 
 
 def canonical_handle(handle: str) -> str:
-    """The spelling of a handle that pseudonyms are keyed on: no leading '@', case folded."""
-    return handle.strip().lstrip("@＠").casefold()
+    """The spelling of a handle that pseudonyms are keyed on: no leading '@', lower case."""
+    return handle.strip().lstrip("@＠").lower()
 
 
 class Pseudonymiser:
@@ -71,17 +71,16 @@ class Pseudonymiser:
         if not secret:
             raise ConfigError("An empty secret gives no privacy; create one with `agorascope init`.")
         self._key = secret
-        self._cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._cache: OrderedDict[str, str] = OrderedDict()
         self._cache_size = cache_size
 
     def pseudonym(self, platform: str, handle: str) -> str:
         """The pseudonym of one handle on one platform."""
-        key = (platform.casefold(), canonical_handle(handle))
+        key = f"{platform.lower()}\x1f{canonical_handle(handle)}"
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        msg = f"{key[0]}\x1f{key[1]}".encode()
-        value = PSEUDONYM_PREFIX + hmac.new(self._key, msg, sha256).hexdigest()[:20]
+        value = PSEUDONYM_PREFIX + hmac.new(self._key, key.encode(), sha256).hexdigest()[:20]
         self._cache[key] = value
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -91,14 +90,26 @@ class Pseudonymiser:
         """Vectorised over a batch: hashes each distinct (platform, handle) pair once."""
         if len(handles) == 0:
             return pa.array([], pa.string())
-        # One key string per row; hash each distinct key once. \x1f cannot occur in a valid handle.
-        keys = pc.binary_join_element_wise(pc.utf8_lower(platforms.cast(pa.string())), handles.cast(pa.string()),
-                                           "\x1f")
+        # One canonical key per row, built in Arrow; each distinct key is hashed once per batch
+        # and remembered across batches. \x1f cannot occur in a valid handle.
+        h = pc.utf8_lower(pc.utf8_ltrim(pc.utf8_trim_whitespace(handles.cast(pa.string())), "@＠"))
+        keys = pc.binary_join_element_wise(pc.utf8_lower(platforms.cast(pa.string())), h, "\x1f")
         uniq = pc.unique(keys)
-        values = pa.array([None if k is None else self.pseudonym(*k.split("\x1f", 1)) for k in uniq.to_pylist()],
-                          pa.string())
-        return pc.take(values, pc.index_in(keys, value_set=uniq))
-
+        cache = self._cache
+        out = []
+        for k in uniq.to_pylist():
+            if k is None:
+                out.append(None)
+                continue
+            v = cache.get(k)
+            if v is None:
+                v = PSEUDONYM_PREFIX + hmac.new(self._key, k.encode(), sha256).hexdigest()[:20]
+                cache[k] = v
+            out.append(v)
+        if len(cache) > self._cache_size:
+            for _ in range(len(cache) - self._cache_size):
+                cache.popitem(last=False)
+        return pc.take(pa.array(out, pa.string()), pc.index_in(keys, value_set=uniq))
 
 def mask_mentions(text: pa.Array) -> pa.Array:
     """Replace every @mention in a string array with ``@user`` (vectorised, RE2)."""

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -128,7 +128,8 @@ class Project:
     def set_retention(self, source: str, days: int) -> None:
         """Keep raw text of `source` for `days` days; older text is deleted, counts kept."""
         self.store.execute(
-            "INSERT INTO sources VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET retention_days = excluded.retention_days",
+            "INSERT INTO sources VALUES (?, ?, ?) ON CONFLICT (name) "
+            "DO UPDATE SET retention_days = excluded.retention_days",
             [source, int(days), datetime.now(UTC)])
 
     def apply_retention(self, *, now: datetime | None = None) -> dict[str, int]:
@@ -163,6 +164,31 @@ class Project:
                 raise ConfigError("Name the author: HANDLE with --platform P, or --pseudonym X.")
             pseudonym = self.pseudonymiser.pseudonym(platform, handle)
         return self.store.forget(pseudonym)
+
+    # -- analyses (thin delegates; each analysis is a module function of the store) ------
+    def enrich(self, **kwargs: Any) -> Any:
+        """Language, sentiment, embeddings and MinHash for posts not yet enriched (`text.enrich`)."""
+        from agorascope.text.enrich import enrich_store
+
+        return enrich_store(self.store, **kwargs)
+
+    def narratives(self, **kwargs: Any) -> Any:
+        """Discover multilingual narratives from stored embeddings (`analysis.narratives`)."""
+        from agorascope.analysis.narratives import discover_narratives
+
+        return discover_narratives(self.store, **kwargs)
+
+    def trends(self, **kwargs: Any) -> pa.Table:
+        """The ranked "rising now" table (`analysis.trends.rising`)."""
+        from agorascope.analysis.trends import rising
+
+        return rising(self.store, **kwargs)
+
+    def coordination(self, **kwargs: Any) -> Any:
+        """Coordinated-behaviour networks with evidence (`analysis.coordination`)."""
+        from agorascope.analysis.coordination import coordination
+
+        return coordination(self.store, **kwargs)
 
     # -- read ----------------------------------------------------------------------------
     def status(self) -> dict[str, object]:
@@ -224,17 +250,29 @@ class Project:
         return n
 
     def _export_query(self, since: datetime | None, until: datetime | None) -> tuple[str, list[object]]:
-        """posts LEFT JOIN every registered per-post table (enrichment, narratives) that exists."""
+        """posts LEFT JOIN every registered per-post table (enrichment, narratives) that exists.
+
+        A stage column named like a posts column (e.g. detected `lang`) wins where it is set,
+        falling back to the imported value, so the file has each column once.
+        """
+        _load_export_registrations()
         tables = set(self.store.tables())
-        select = ["p.*"]
+        post_cols = self.store.columns("posts")
+        override: dict[str, str] = {}
+        extra: list[str] = []
         joins = []
         for i, (table, cols) in enumerate(EXPORT_JOINS):
             if table in tables:
                 have = set(self.store.columns(table))
                 use = [c for c in cols if c in have]
                 if use and "post_id" in have:
-                    select += [f'e{i}."{c}"' for c in use]
                     joins.append(f'LEFT JOIN "{table}" e{i} USING (post_id)')
+                    for c in use:
+                        if c in post_cols:
+                            override[c] = f'COALESCE(e{i}."{c}", p."{c}") AS "{c}"'
+                        else:
+                            extra.append(f'e{i}."{c}"')
+        select = [override.get(c, f'p."{c}"') for c in post_cols] + extra
         where, params = [], []
         if since:
             where.append("p.created_at >= ?")
@@ -254,7 +292,23 @@ EXPORT_JOINS: list[tuple[str, list[str]]] = []
 
 def register_export_columns(table: str, columns: list[str]) -> None:
     """Let a stage's per-post table (keyed by post_id) contribute columns to `export`."""
-    EXPORT_JOINS.append((table, columns))
+    if (table, columns) not in EXPORT_JOINS:
+        EXPORT_JOINS.append((table, columns))
+
+
+#: Modules whose import registers export columns (imported lazily, only for `export`).
+_EXPORT_MODULES = ("agorascope.text.store", "agorascope.analysis.narratives_store")
+
+
+def _load_export_registrations() -> None:
+    import importlib
+
+    for name in _EXPORT_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
 
 
 def _csv_safe(schema: pa.Schema) -> pa.Schema:

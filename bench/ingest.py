@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import run_measured  # noqa: E402
+from _util import run_measured
 
 OUT = Path(__file__).resolve().parent / "out"
 READERS = {"csv": "read_csv", "ndjson": "read_json", "parquet": "read_parquet"}
@@ -38,13 +38,15 @@ def bench_ours(path: Path) -> dict[str, float]:
     shutil.rmtree(proj, ignore_errors=True)
     code = f"""
 from agorascope import Project
-p = Project.init({str(proj)!r})
+from agorascope.config import load_settings
+p = Project.init({str(proj)!r}, settings=load_settings(flags={{"project": {str(proj)!r}}}))
 rep = p.ingest([{str(path)!r}])
 result["imported"] = rep.imported
 result["quarantined"] = rep.quarantined
 p.close()
 """
-    env = {**os.environ, "AGORASCOPE_SECRET": "b" * 40}
+    # Ingest alone: the trend hook has its own benchmark (bench/trends.py).
+    env = {**os.environ, "AGORASCOPE_SECRET": "b" * 40, "AGORASCOPE_RUN_HOOKS": "0"}
     return run_measured(code, env=env)
 
 

@@ -40,8 +40,8 @@ def _broken_file(path: Path, n: int = 3000, seed: int = 1) -> dict[int, str]:
                 line, reason = orjson.dumps({"user": "u", "date": "2026-03-01", "content": "x",
                                              "platform": "twitter"}), "missing post_id"
             elif kind == "utf8":
-                line = b'{"id": %d, "user": "u", "date": "2026-03-01", "content": "bad \xff\xfe", "platform": "twitter"}' % (
-                    100000 + i)
+                line = (b'{"id": %d, "user": "u", "date": "2026-03-01", "content": "bad \xff\xfe", '
+                        b'"platform": "twitter"}' % (100000 + i))
                 reason = "invalid UTF-8"
             elif kind == "nul":
                 line = orjson.dumps({"id": 100000 + i, "user": "u", "date": "2026-03-01", "content": "a\x00b",

@@ -6,14 +6,18 @@ import bz2
 import gzip
 import hashlib
 import io
+import logging
 import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from agorascope.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 HEAD_BYTES = 64 * 1024
 #: A single record (line) above this size is quarantined without being parsed.
@@ -47,9 +51,52 @@ def inner_name(path: Path) -> str:
     return name
 
 
+class _Guarded(io.RawIOBase):
+    """A decompressing stream whose corrupt or truncated data raises `SourceError`, not zlib/EOF errors."""
+
+    def __init__(self, inner: IO[bytes], name: str, kind: str) -> None:
+        self._inner = inner
+        self._name = name
+        self._kind = kind
+        self._errors: tuple[type[BaseException], ...] = (
+            OSError, EOFError, ValueError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+        if kind == "zst":
+            import zstandard
+
+            self._errors += (zstandard.ZstdError,)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(b))
+        except self._errors as exc:
+            raise SourceError(f"Cannot decompress {self._name} ({self._kind}): {exc or type(exc).__name__}. "
+                              "The file may be truncated; records before this point were read.") from None
+        n = len(data)
+        b[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+
 def open_bytes(path: Path) -> IO[bytes]:
-    """Open `path` for binary reading, decompressing gz/zst/bz2/xz/zip (first member) on the fly."""
+    """Open `path` for binary reading, decompressing gz/zst/bz2/xz/zip (first member) on the fly.
+
+    Corrupt or truncated compressed data raises `SourceError` when it is reached.
+    """
     kind = compression_of(path)
+    if kind is None:
+        return open(path, "rb")
+    return io.BufferedReader(_Guarded(_open_raw(path, kind), path.name, kind), buffer_size=1 << 20)
+
+
+def _open_raw(path: Path, kind: str) -> IO[bytes]:
     try:
         if kind == "gz":
             return gzip.open(path, "rb")
@@ -60,17 +107,20 @@ def open_bytes(path: Path) -> IO[bytes]:
         if kind == "zst":
             import zstandard
 
-            raw = open(path, "rb")
+            raw = open(path, "rb")  # noqa: SIM115 - the caller closes it
             # Pushshift/Arctic-Shift dumps use a 2 GiB window; allow it.
             dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
-            return io.BufferedReader(dctx.stream_reader(raw, closefd=True), buffer_size=1 << 20)
+            return dctx.stream_reader(raw, closefd=True)  # type: ignore[return-value]
         if kind == "zip":
             zf = zipfile.ZipFile(path)
             members = [m for m in zf.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
             if not members:
                 raise SourceError(f"{path.name} is an empty zip archive.")
+            if len(members) > 1:
+                log.warning("%s holds %d files; only %s is read. Unzip it to import the others.", path.name,
+                            len(members), members[0].filename)
             return zf.open(members[0])
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as exc:
         raise SourceError(f"Cannot decompress {path.name} ({kind}): {exc}") from None
     return open(path, "rb")
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from agorascope.errors import SourceError
 from agorascope.schema import POST_SCHEMA
-from agorascope.sources._io import compression_of, excerpt, iter_lines, open_bytes
+from agorascope.sources._io import compression_of, excerpt, open_bytes
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
 
@@ -174,7 +174,7 @@ class NDJSONSource:
     def _chunk(rows: list[dict[str, Any]], recs: list[int], rejects: list[Reject], mapping: dict[str, str],
                options: ReadOptions, end: int) -> Chunk:
         columns: dict[str, list[Any]] = {}
-        for field, col in mapping.items():
+        for col in mapping.values():
             keys = col.split(".")
             vals = [_dig(r, keys) for r in rows]
             columns[col] = [_scalar_or_list(v) for v in vals]
@@ -269,17 +269,17 @@ def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]
 
 def _line_starts(block: bytes) -> list[tuple[int, int]]:
     """(start, end) of each line in a block (end excludes the newline and a CR before it)."""
-    out = []
-    a = 0
-    n = len(block)
-    while a < n:
-        b = block.find(b"\n", a)
-        if b < 0:
-            b = n
-        e = b - 1 if b > a and block[b - 1:b] == b"\r" else b
-        out.append((a, e))
-        a = b + 1
-    return out
+    import numpy as np
+
+    if not block:
+        return []
+    buf = np.frombuffer(block, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    ends = nl if block.endswith(b"\n") else np.append(nl, len(block))
+    starts = np.concatenate([[0], nl[: len(ends) - 1] + 1]) if len(ends) else np.array([0])
+    cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    ends = ends - cr
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _arrow_block(block: bytes) -> pa.Table | None:

@@ -134,7 +134,8 @@ def apply_mapping(table: pa.Table | pa.RecordBatch, mapping: Mapping[str, str], 
         if c is not None:
             cols[ref] = _qualify(c, plat)
     ts = col("created_at")
-    cols["created_at"] = parse_timestamps(ts) if ts is not None else pa.nulls(n, RAW_POST_SCHEMA.field("created_at").type)
+    ts_type = RAW_POST_SCHEMA.field("created_at").type
+    cols["created_at"] = parse_timestamps(ts) if ts is not None else pa.nulls(n, ts_type)
     for f in ("author", "text", "lang", "source"):
         c = col(f)
         if c is not None:

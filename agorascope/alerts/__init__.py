@@ -1,0 +1,1 @@
+"""Alert rules, their evaluation on every batch, and the notifiers that deliver alerts."""

@@ -1,0 +1,1 @@
+"""Corpus analyses: narratives, trends, coordination, spread — each a function of (store, params)."""
