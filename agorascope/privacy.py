@@ -12,7 +12,6 @@ import hmac
 import os
 import secrets
 from collections import OrderedDict
-from hashlib import sha256
 from pathlib import Path
 
 import pyarrow as pa
@@ -80,7 +79,7 @@ class Pseudonymiser:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        value = PSEUDONYM_PREFIX + hmac.new(self._key, key.encode(), sha256).hexdigest()[:20]
+        value = PSEUDONYM_PREFIX + hmac.digest(self._key, key.encode(), "sha256")[:10].hex()
         self._cache[key] = value
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -103,7 +102,7 @@ class Pseudonymiser:
                 continue
             v = cache.get(k)
             if v is None:
-                v = PSEUDONYM_PREFIX + hmac.new(self._key, k.encode(), sha256).hexdigest()[:20]
+                v = PSEUDONYM_PREFIX + hmac.digest(self._key, k.encode(), "sha256")[:10].hex()
                 cache[k] = v
             out.append(v)
         if len(cache) > self._cache_size:

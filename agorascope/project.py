@@ -8,6 +8,8 @@ the pseudonyms) and optionally `agorascope.toml`. Analyses are module functions 
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,10 @@ from agorascope.sources.base import ReadOptions
 from agorascope.store.duckdb_store import DuckDBStore
 
 log = logging.getLogger(__name__)
+
+
+#: DuckDB's memory cap while importing files (a constant, never user input, in the SET statement).
+INGEST_MEMORY_LIMIT = "512MB"
 
 
 class Project:
@@ -110,13 +116,20 @@ class Project:
             raise ConfigError(f"--retention-days must be at least 1, got {retention_days}.")
         report = IngestReport()
         ing = self._ingestor()
-        for f in files:
-            opts = ReadOptions(source=source or f.name, platform=platform.lower() if platform else None,
-                               mapping=dict(mapping or {}), batch_rows=self.settings.batch_rows)
-            report.add(ing.ingest_file(f, format=format, options=opts, force=force, progress=progress))
-            if retention_days is not None:
-                self.set_retention(source or f.name, retention_days)
+        if self.settings.memory_limit is None:
+            # Bulk loads only stream batches through DuckDB: cap its buffer cache so memory stays
+            # flat as files grow (analyses keep DuckDB's default and spill when they must).
+            self.store.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        with tempfile.TemporaryDirectory(prefix="agorascope-zip-") as tmp:
+            for f, name in _with_zip_members(files, Path(tmp)):
+                opts = ReadOptions(source=source or name, platform=platform.lower() if platform else None,
+                                   mapping=dict(mapping or {}), batch_rows=self.settings.batch_rows)
+                report.add(ing.ingest_file(f, format=format, options=opts, force=force, progress=progress))
+                if retention_days is not None:
+                    self.set_retention(source or name, retention_days)
         self.apply_retention()
+        if self.settings.memory_limit is None:
+            self.store.execute("RESET memory_limit")
         return report
 
     def ingest_batches(self, batches: Iterable[pa.RecordBatch], *, source: str,
@@ -284,6 +297,30 @@ class Project:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return sql + " ORDER BY p.created_at, p.post_id", params
+
+
+def _with_zip_members(files: list[Path], tmp: Path) -> Iterable[tuple[Path, str]]:
+    """Each file with its source name; a zip archive of several files becomes its members, each
+    extracted (one at a time) and sniffed on its own. A one-file zip is read in place."""
+    import zipfile
+
+    from agorascope.sources._io import compression_of, zip_members
+
+    for f in files:
+        if compression_of(f) != "zip":
+            yield f, f.name
+            continue
+        members = zip_members(f)
+        if len(members) <= 1:
+            yield f, f.name
+            continue
+        with zipfile.ZipFile(f) as zf:
+            for i, member in enumerate(members):
+                out = tmp / f"{i:05d}-{Path(member).name}"
+                with zf.open(member) as src, open(out, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                yield out, f"{f.name}:{member}"
+                out.unlink(missing_ok=True)
 
 
 #: Per-post tables whose columns `export` appends, with the columns to take. Analyses add theirs.

@@ -26,10 +26,13 @@ READERS = {"csv": "read_csv", "ndjson": "read_json", "parquet": "read_parquet"}
 def make_file(posts: int, fmt: str) -> Path:
     path = OUT / f"sim_{posts}.{fmt}"
     if not path.exists():
-        from agorascope.sim import SimConfig, Simulation
-
+        # In a child process: Linux keeps ru_maxrss across fork+exec, so generating here would
+        # inflate the peak RSS reported by every later measured child.
         OUT.mkdir(exist_ok=True)
-        Simulation(SimConfig(posts=posts, days=7, seed=11)).write(path, format=fmt)
+        run_measured(f"""
+from agorascope.sim import SimConfig, Simulation
+Simulation(SimConfig(posts={posts}, days=7, seed=11)).write({str(path)!r}, format={fmt!r})
+""")
     return path
 
 

@@ -220,3 +220,19 @@ def test_retention_blanks_old_text_keeps_counts(project, tmp_path):
     assert project.store.scalar("SELECT count(*) FROM posts WHERE text IS NULL") == 30
     with pytest.raises(ConfigError, match="at least 1"):
         project.ingest([path], retention_days=0)
+
+
+def test_zip_with_several_members_imports_each_member(project, tmp_path):
+    import zipfile
+
+    zpath = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("a.ndjson", b"\n".join(_good(i) for i in range(10)) + b"\n")
+        zf.writestr("sub/b.csv", "id,user,date,text,platform\n" + "".join(
+            f"c{i},u{i},2026-03-02,hello {i},news\n" for i in range(7)))
+        zf.writestr("__MACOSX/._a.ndjson", b"junk")
+    rep = project.ingest([zpath])
+    assert [f.format for f in rep.files] == ["ndjson", "csv"] and rep.imported == 17
+    assert set(project.store.query("SELECT DISTINCT source FROM posts")["source"].to_pylist()) == {
+        "bundle.zip:a.ndjson", "bundle.zip:sub/b.csv"}
+    assert project.ingest([zpath]).imported == 0

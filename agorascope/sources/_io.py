@@ -125,6 +125,13 @@ def _open_raw(path: Path, kind: str) -> IO[bytes]:
     return open(path, "rb")
 
 
+def zip_members(path: Path) -> list[str]:
+    """The data files inside a zip archive (folders and macOS resource forks left out)."""
+    with zipfile.ZipFile(path) as zf:
+        return [m.filename for m in zf.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")
+                and not Path(m.filename).name.startswith(".")]
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     """The first `size` decompressed bytes, for sniffing."""
     try:

@@ -51,6 +51,7 @@ class CSVSource:
             con = duckdb.connect(":memory:")
             try:
                 con.execute("SET threads = 2")
+                con.execute("SET memory_limit = '256MB'")  # a streaming reader: keep memory flat
                 scan = ("read_csv(?, header = true, all_varchar = true, store_rejects = true, "
                         "strict_mode = true, null_padding = false, sample_size = -1)")
                 try:
