@@ -46,3 +46,11 @@ def test_secret_file_is_private_and_env_overrides(tmp_path):
 )
 def test_mentions_masked(text, masked):
     assert mask_mentions(pa.array([text])).to_pylist() == [masked]
+
+
+def test_small_cells_suppressed_below_k():
+    from agorascope.privacy import suppress_small_cells
+
+    t = pa.table({"key": ["a", "b", "c"], "authors": [4, 5, 12]})
+    assert suppress_small_cells(t)["key"].to_pylist() == ["b", "c"]
+    assert suppress_small_cells(t, k=10)["key"].to_pylist() == ["c"]
