@@ -25,6 +25,7 @@ from agorascope.ingest import FileReport, Ingestor, IngestReport, Progress, expa
 from agorascope.privacy import Pseudonymiser, create_secret, load_secret
 from agorascope.sources.base import ReadOptions
 from agorascope.store.duckdb_store import DuckDBStore
+from agorascope.store.sql import time_range
 
 log = logging.getLogger(__name__)
 
@@ -286,13 +287,7 @@ class Project:
                         else:
                             extra.append(f'e{i}."{c}"')
         select = [override.get(c, f'p."{c}"') for c in post_cols] + extra
-        where, params = [], []
-        if since:
-            where.append("p.created_at >= ?")
-            params.append(since)
-        if until:
-            where.append("p.created_at < ?")
-            params.append(until)
+        where, params = time_range("p.created_at", since, until)
         sql = f"SELECT {', '.join(select)} FROM posts p {' '.join(joins)}"
         if where:
             sql += " WHERE " + " AND ".join(where)

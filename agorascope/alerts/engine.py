@@ -31,6 +31,7 @@ from agorascope.alerts.notifiers import DeliveryError, LogNotifier, Notifier, bu
 from agorascope.alerts.rules import NotifierSpec, Rule
 from agorascope.errors import ConfigError
 from agorascope.store.duckdb_store import DuckDBStore
+from agorascope.store.sql import time_range
 
 log = logging.getLogger(__name__)
 
@@ -159,12 +160,9 @@ def _matches(store: DuckDBStore, rule: Rule, *, since_seq: int | None, since: da
     if since_seq is not None:
         where.append("seq > ?")
         params.append(since_seq)
-    if since is not None:
-        where.append("bucket >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("bucket < ?")
-        params.append(until)
+    span, span_params = time_range("bucket", since, until)
+    where += span
+    params += span_params
     sql = (f"SELECT k.*, (SELECT list(post_id ORDER BY post_id) FROM trend_examples e WHERE e.resolution = k.resolution"
            f" AND e.bucket = k.bucket AND e.kind = k.kind AND e.key = k.key) AS example_post_ids "
            f"FROM trend_keys k WHERE {' AND '.join(where)} ORDER BY bucket, z_score DESC NULLS LAST, key")
@@ -317,13 +315,8 @@ def history(store: DuckDBStore, *, since: datetime | None = None, until: datetim
             rule: str | None = None, limit: int = 100) -> pa.Table:
     """Stored alerts, newest bucket first, with delivery status per notifier and example post ids."""
     ensure_tables(store)
-    where, params = ["TRUE"], []
-    if since:
-        where.append("a.bucket >= ?")
-        params.append(since)
-    if until:
-        where.append("a.bucket < ?")
-        params.append(until)
+    span, params = time_range("a.bucket", since, until)
+    where = ["TRUE", *span]
     if rule:
         where.append("a.rule = ?")
         params.append(rule)

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from agorascope.analysis import narratives_store as st
 from agorascope.errors import ConfigError
 from agorascope.store.duckdb_store import DuckDBStore
+from agorascope.store.sql import time_range
 
 # Normalised text key: case, URLs, masked mentions and whitespace do not make a text new.
 _KEY_SQL = ("hash(trim(regexp_replace(lower(regexp_replace(coalesce(p.text, ''), "
@@ -34,13 +35,7 @@ def _check_model(model: str) -> None:
 
 
 def _window(since: datetime | None, until: datetime | None, alias: str = "p") -> tuple[str, list[Any]]:
-    where, params = [], []
-    if since is not None:
-        where.append(f"{alias}.created_at >= ?")
-        params.append(since)
-    if until is not None:
-        where.append(f"{alias}.created_at < ?")
-        params.append(until)
+    where, params = time_range(f"{alias}.created_at", since, until)
     return (" AND ".join(where) or "TRUE"), params
 
 

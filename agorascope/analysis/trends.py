@@ -35,6 +35,7 @@ from agorascope.analysis import trends_burst as burst
 from agorascope.analysis.trends_counts import KIND_CODE, KINDS, RESOLUTIONS, US, OpenBucket, Resolution, extract_items
 from agorascope.errors import ConfigError
 from agorascope.store.duckdb_store import DuckDBStore
+from agorascope.store.sql import time_range
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -486,12 +487,9 @@ def rising(store: DuckDBStore, *, since: datetime | None = None, until: datetime
         return _EMPTY_RISING.empty_table()
     where = ["k.resolution = ?", "k.z_score >= ?", "k.distinct_authors >= ?", "list_contains(?, k.kind)"]
     params: list[Any] = [resolution, float(min_z), int(min_authors), kinds]
-    if since:
-        where.append("k.bucket >= ?")
-        params.append(since)
-    if until:
-        where.append("k.bucket < ?")
-        params.append(until)
+    span, span_params = time_range("k.bucket", since, until)
+    where += span
+    params += span_params
     sql = f"""
         WITH best AS (
             SELECT * FROM trend_keys k WHERE {' AND '.join(where)}
@@ -514,13 +512,8 @@ def volume(store: DuckDBStore, *, resolution: str = "1h", since: datetime | None
     if not _counted(store):
         return pa.schema([("bucket", _TS), ("posts", pa.int64()), ("items", pa.int64()),
                           ("closed", pa.bool_())]).empty_table()
-    where, params = ["resolution = ?"], [resolution]
-    if since:
-        where.append("bucket >= ?")
-        params.append(since)
-    if until:
-        where.append("bucket < ?")
-        params.append(until)
+    span, span_params = time_range("bucket", since, until)
+    where, params = ["resolution = ?", *span], [resolution, *span_params]
     return store.query(f"SELECT bucket, posts, items, closed FROM trend_buckets WHERE {' AND '.join(where)} "
                        "ORDER BY bucket", params)
 

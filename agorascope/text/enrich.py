@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from agorascope.errors import ConfigError
+from agorascope.store.sql import time_range
 from agorascope.text import stages as _stages
 from agorascope.text.embed import MODELS, check_model, from_f16_blobs, get_embedder, to_f16_blobs
 from agorascope.text.store import ensure_tables
@@ -303,13 +304,8 @@ def read_embeddings(store: Any, *, model: str = "usem3", since: datetime | None 
     check_model(model)
     ensure_tables(store)
     dim = MODELS[model][0]
-    where, params = ["m.model = ?"], [model]
-    if since is not None:
-        where.append("p.created_at >= ?")
-        params.append(since)  # type: ignore[arg-type]
-    if until is not None:
-        where.append("p.created_at < ?")
-        params.append(until)  # type: ignore[arg-type]
+    span, span_params = time_range("p.created_at", since, until)
+    where, params = ["m.model = ?", *span], [model, *span_params]
     sql = ("SELECT e.post_id, m.vector FROM enrichment e JOIN embeddings m ON m.text_hash = e.text_hash "
            "JOIN posts p ON p.post_id = e.post_id WHERE " + " AND ".join(where) +
            " ORDER BY p.created_at, e.post_id")
