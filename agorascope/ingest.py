@@ -100,7 +100,7 @@ class Ingestor:
             cols["text"] = mask_mentions(cols["text"])
         src = cols["source"]
         cols["source"] = pc.fill_null(src, source) if src.null_count else src
-        cols["ingested_at"] = pa.array([datetime.now(UTC)] * n, TIMESTAMP) if n else pa.array([], TIMESTAMP)
+        cols["ingested_at"] = pa.repeat(pa.scalar(datetime.now(UTC), TIMESTAMP), n)
         cols.pop("record")
         posts = pa.RecordBatch.from_arrays([cols[f.name] for f in POST_SCHEMA], schema=POST_SCHEMA)
         return posts, rejects, rejected.records

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from collections import OrderedDict
+from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
@@ -70,20 +70,21 @@ class Pseudonymiser:
         if not secret:
             raise ConfigError("An empty secret gives no privacy; create one with `agorascope init`.")
         self._key = secret
-        self._cache: OrderedDict[str, str] = OrderedDict()
+        # A plain dict keeps insertion order: when full, the oldest half is dropped at once.
+        self._cache: dict[str, str] = {}
         self._cache_size = cache_size
+
+    def _hash(self, key: str) -> str:
+        return PSEUDONYM_PREFIX + hmac.digest(self._key, key.encode(), "sha256")[:10].hex()
 
     def pseudonym(self, platform: str, handle: str) -> str:
         """The pseudonym of one handle on one platform."""
         key = f"{platform.lower()}\x1f{canonical_handle(handle)}"
         hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        value = PSEUDONYM_PREFIX + hmac.digest(self._key, key.encode(), "sha256")[:10].hex()
-        self._cache[key] = value
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return value
+        if hit is None:
+            hit = self._cache[key] = self._hash(key)
+            self._trim()
+        return hit
 
     def pseudonymise(self, platforms: pa.Array, handles: pa.Array) -> pa.Array:
         """Vectorised over a batch: hashes each distinct (platform, handle) pair once."""
@@ -94,25 +95,35 @@ class Pseudonymiser:
         h = pc.utf8_lower(pc.utf8_ltrim(pc.utf8_trim_whitespace(handles.cast(pa.string())), "@＠"))
         keys = pc.binary_join_element_wise(pc.utf8_lower(platforms.cast(pa.string())), h, "\x1f")
         uniq = pc.unique(keys)
+        names = uniq.to_pylist()
         cache = self._cache
-        out = []
-        for k in uniq.to_pylist():
-            if k is None:
-                out.append(None)
-                continue
-            v = cache.get(k)
-            if v is None:
-                v = PSEUDONYM_PREFIX + hmac.digest(self._key, k.encode(), "sha256")[:10].hex()
-                cache[k] = v
-            out.append(v)
-        if len(cache) > self._cache_size:
-            for _ in range(len(cache) - self._cache_size):
-                cache.popitem(last=False)
+        out = list(map(cache.get, names))  # the cache lookups run in C
+        for i in [i for i, v in enumerate(out) if v is None]:
+            k = names[i]
+            if k is not None:
+                out[i] = cache[k] = self._hash(k)
+        self._trim()
         return pc.take(pa.array(out, pa.string()), pc.index_in(keys, value_set=uniq))
 
+    def _trim(self) -> None:
+        if len(self._cache) > self._cache_size:
+            for k in list(islice(self._cache, len(self._cache) - self._cache_size // 2)):
+                del self._cache[k]
+
+
 def mask_mentions(text: pa.Array) -> pa.Array:
-    """Replace every @mention in a string array with ``@user`` (vectorised, RE2)."""
-    return pc.replace_substring_regex(text, _MENTION_RE, r"\1" + MENTION_MASK)
+    """Replace every @mention in a string array with ``@user`` (vectorised, RE2).
+
+    The regex runs only on the texts that contain an '@' at all (a byte search), which is a
+    small share of posts: 6 % in the simulator, so masking costs a fraction of a full pass."""
+    has_at = pc.fill_null(pc.match_substring(text, "@"), False)
+    hits = pc.sum(has_at).as_py() or 0
+    if hits == 0:
+        return text
+    if hits == len(text):
+        return pc.replace_substring_regex(text, _MENTION_RE, r"\1" + MENTION_MASK)
+    masked = pc.replace_substring_regex(text.filter(has_at), _MENTION_RE, r"\1" + MENTION_MASK)
+    return pc.replace_with_mask(text, has_at, masked)
 
 
 def mask_mentions_str(text: str) -> str:

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SCHEMA_VERSION = 1
+#: 2: the store's `post_keys` dedupe table (`store.migrations`).
+SCHEMA_VERSION = 2
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
@@ -109,10 +110,29 @@ def conform(batch: pa.RecordBatch | pa.Table, schema: pa.Schema = RAW_POST_SCHEM
     return pa.RecordBatch.from_arrays(cols, schema=schema.remove_metadata())
 
 
-def _reason(mask: pa.Array, reason: str, reasons: np.ndarray) -> None:
-    m = np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-    free = reasons == None  # noqa: E711 - numpy elementwise
-    reasons[m & free] = reason
+def _checks(batch: pa.RecordBatch, now: datetime, max_text_bytes: int) -> list[tuple[pa.Array, str]]:
+    """(mask of failing rows, reason) per check, in order of precedence."""
+    pid = batch.column("post_id")
+    plat = batch.column("platform")
+    ts = batch.column("created_at")
+    text = batch.column("text")
+    lo = pa.scalar(EARLIEST, TIMESTAMP)
+    hi = pa.scalar(now + FUTURE_SLACK, TIMESTAMP)
+    checks = [
+        (pc.or_kleene(pc.is_null(pid), pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pid)), 0)),
+         "missing post_id"),
+        (pc.greater(pc.binary_length(pid), MAX_ID_BYTES), f"post_id over {MAX_ID_BYTES} bytes"),
+        (pc.or_kleene(pc.is_null(plat), pc.equal(pc.utf8_length(plat), 0)), "missing platform"),
+        (pc.is_null(ts), "missing or unparseable created_at"),
+        (pc.or_kleene(pc.less(ts, lo), pc.greater(ts, hi)), "created_at out of range (before 1990 or in the future)"),
+        (pc.greater(pc.binary_length(text), max_text_bytes), f"text over {max_text_bytes} bytes"),
+        (pc.match_substring(text, "\x00"), "NUL byte in text"),
+    ]
+    for col in ("author", "repost_of", "reply_to", "quote_of"):
+        c = batch.column(col)
+        if c.null_count < len(c):
+            checks.append((pc.match_substring(c, "\x00"), f"NUL byte in {col}"))
+    return checks
 
 
 def validate_batch(
@@ -123,38 +143,31 @@ def validate_batch(
     Checks: post_id and platform present and not over `MAX_ID_BYTES`; created_at present and
     between 1990 and now + 2 days; text at most `max_text_bytes` bytes and free of NUL bytes.
     Also lower-cases hashtags and derives `domains` from `urls` where a reader left it null.
-    Vectorised: no per-row Python.
+    Vectorised: no per-row Python; a clean batch (the common case) skips building reasons.
     """
-    batch = conform(batch)
+    if batch.schema != RAW_POST_SCHEMA.remove_metadata():
+        batch = conform(batch)
     n = batch.num_rows
+    checks = _checks(batch, now or datetime.now(UTC), max_text_bytes)
+    bad_any = checks[0][0].fill_null(False)
+    for mask, _ in checks[1:]:
+        bad_any = pc.or_(bad_any, mask.fill_null(False))
+    if not pc.any(bad_any).as_py():
+        empty = pa.array([], pa.int64())
+        return _tidy(batch), Rejects(empty, pa.array([], pa.string()), pa.array([], pa.string()),
+                                     pa.array([], pa.string()))
     reasons = np.full(n, None, dtype=object)
-    now = now or datetime.now(UTC)
-    pid = batch.column("post_id")
-    _reason(pc.or_kleene(pc.is_null(pid), pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pid)), 0)),
-            "missing post_id", reasons)
-    _reason(pc.greater(pc.binary_length(pid), MAX_ID_BYTES), f"post_id over {MAX_ID_BYTES} bytes", reasons)
-    plat = batch.column("platform")
-    _reason(pc.or_kleene(pc.is_null(plat), pc.equal(pc.utf8_length(plat), 0)), "missing platform", reasons)
-    ts = batch.column("created_at")
-    _reason(pc.is_null(ts), "missing or unparseable created_at", reasons)
-    lo = pa.scalar(EARLIEST, TIMESTAMP)
-    hi = pa.scalar(now + FUTURE_SLACK, TIMESTAMP)
-    _reason(pc.or_kleene(pc.less(ts, lo), pc.greater(ts, hi)),
-            "created_at out of range (before 1990 or in the future)", reasons)
-    text = batch.column("text")
-    _reason(pc.greater(pc.binary_length(text), max_text_bytes), f"text over {max_text_bytes} bytes", reasons)
-    _reason(pc.match_substring(text, "\x00"), "NUL byte in text", reasons)
-    for col in ("author", "repost_of", "reply_to", "quote_of"):
-        _reason(pc.match_substring(batch.column(col), "\x00"), f"NUL byte in {col}", reasons)
-
-    bad = reasons != None  # noqa: E711
-    good_mask = pa.array(~bad)
-    valid = batch.filter(good_mask)
+    for mask, reason in checks:  # the first failing check names the reason
+        m = np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        reasons[m & (reasons == None)] = reason  # noqa: E711 - numpy elementwise
+    bad = np.asarray(bad_any.to_numpy(zero_copy_only=False), dtype=bool)
+    bad_mask = pa.array(bad)
+    valid = batch.filter(pc.invert(bad_mask))
     rejects = Rejects(
-        records=batch.column("record").filter(pa.array(bad)),
+        records=batch.column("record").filter(bad_mask),
         reasons=pa.array(reasons[bad].tolist(), pa.string()),
-        authors=batch.column("author").filter(pa.array(bad)),
-        texts=pc.utf8_slice_codeunits(batch.column("text").filter(pa.array(bad)), 0, 400),
+        authors=batch.column("author").filter(bad_mask),
+        texts=pc.utf8_slice_codeunits(batch.column("text").filter(bad_mask), 0, 400),
     )
     return _tidy(valid), rejects
 

@@ -9,7 +9,8 @@ import textwrap
 
 
 def run_measured(code: str, *, env: dict[str, str] | None = None, timeout: float = 3600) -> dict[str, float]:
-    """Run `code` in a child interpreter; returns {'seconds', 'peak_rss_mb', **what it printed as JSON}."""
+    """Run `code` in a child interpreter; returns {'seconds', 'cpu_seconds', 'peak_rss_mb', **what it printed
+    as JSON}."""
     wrapper = textwrap.dedent(
         """
         import json, resource, sys, time
@@ -17,7 +18,10 @@ def run_measured(code: str, *, env: dict[str, str] | None = None, timeout: float
         result = {}
         exec(compile(sys.stdin.read(), "<bench>", "exec"))
         result["seconds"] = time.perf_counter() - t0
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        result["peak_rss_mb"] = usage.ru_maxrss / 1024
+        # CPU seconds (all threads): a fairer comparison than wall time on a busy machine.
+        result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
         print("BENCH" + json.dumps(result))
         """
     )

@@ -79,13 +79,15 @@ def main() -> None:
             rows.append((n, fmt, path.stat().st_size / 1e6, ours, raw))
             print(f"{n:>10,} {fmt:8} ours {ours['imported'] / ours['seconds']:>10,.0f} posts/s "
                   f"{ours['peak_rss_mb']:>7.0f} MB | duckdb {raw['imported'] / raw['seconds']:>10,.0f} rows/s "
-                  f"{raw['peak_rss_mb']:>7.0f} MB | ratio {raw['seconds'] / ours['seconds']:.0%}", flush=True)
+                  f"{raw['peak_rss_mb']:>7.0f} MB | ratio {raw['seconds'] / ours['seconds']:.0%} "
+                  f"(CPU s: ours {ours['cpu_seconds']:.1f}, duckdb {raw['cpu_seconds']:.1f})", flush=True)
     print("\n| posts | format | file MB | agorascope posts/s | peak RSS MB | DuckDB read_* rows/s | DuckDB RSS MB "
-          "| agorascope / DuckDB speed |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| agorascope / DuckDB speed | CPU s ours / DuckDB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for n, fmt, mb, o, r in rows:
         print(f"| {n:,} | {fmt} | {mb:,.0f} | {o['imported'] / o['seconds']:,.0f} | {o['peak_rss_mb']:,.0f} | "
-              f"{r['imported'] / r['seconds']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['seconds'] / o['seconds']:.0%} |")
+              f"{r['imported'] / r['seconds']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['seconds'] / o['seconds']:.0%} | "
+              f"{o['cpu_seconds']:.1f} / {r['cpu_seconds']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -102,11 +102,22 @@ def qualify_ids(ids: pa.Array, platform: pa.Array | str) -> pa.Array:
     """Platform-qualified post ids: `platform:id`, unless the id already starts with `platform:`."""
     ids = pc.utf8_trim_whitespace(ids.cast(pa.string()))
     n = len(ids)
-    plat = pa.array([platform] * n, pa.string()) if isinstance(platform, str) else platform.cast(pa.string())
-    joined = pc.binary_join_element_wise(plat, ids, ":")
-    has = pa.array([False] * n)
-    for p in pc.unique(plat).drop_null().to_pylist():
-        has = pc.or_(has, pc.and_(pc.equal(plat, p), pc.fill_null(pc.starts_with(ids, p + ":"), False)))
+    if isinstance(platform, str):
+        names = [platform]
+    else:
+        platform = platform.cast(pa.string())
+        names = pc.unique(platform).drop_null().to_pylist()
+    if len(names) == 1:  # the common case: one platform per file or batch
+        prefix = names[0] + ":"
+        has = pc.fill_null(pc.starts_with(ids, prefix), False)
+        joined = pc.binary_join_element_wise(pa.scalar(names[0]), ids, ":")
+        if not isinstance(platform, str) and platform.null_count:
+            joined = pc.if_else(pc.is_null(platform), pa.nulls(n, pa.string()), joined)
+    else:
+        joined = pc.binary_join_element_wise(platform, ids, ":")
+        has = pa.array(np.zeros(n, dtype=bool))
+        for p in names:
+            has = pc.or_(has, pc.and_(pc.equal(platform, p), pc.fill_null(pc.starts_with(ids, p + ":"), False)))
     out = pc.if_else(has, ids, joined)
     return pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(ids), 0), True), pa.nulls(n, pa.string()), out)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -53,7 +54,7 @@ class CSVSource:
                 con.execute("SET threads = 2")
                 con.execute("SET memory_limit = '256MB'")  # a streaming reader: keep memory flat
                 scan = ("read_csv(?, header = true, all_varchar = true, store_rejects = true, "
-                        "strict_mode = true, null_padding = false, sample_size = -1)")
+                        "strict_mode = true, null_padding = false)")
                 try:
                     cols = [d[0] for d in con.execute(f"SELECT * FROM {scan} LIMIT 0", [str(plain)]).description]
                 except duckdb.Error as exc:
@@ -112,8 +113,8 @@ class NDJSONSource:
             for first_line, block, long_lines in _line_blocks(stream, _BLOCK_BYTES):
                 table = _arrow_block(block) if not long_lines else None
                 if table is not None:
-                    starts = _line_starts(block)
-                    nonblank = [i for i, (a, b) in enumerate(starts) if block[a:b].strip()]
+                    starts, ends = _line_bounds(block)
+                    nonblank = _nonblank_lines(block, starts, ends)
                     if table.num_rows != len(nonblank):
                         table = None
                 if table is not None:
@@ -121,7 +122,7 @@ class NDJSONSource:
                         cols = _struct_paths(table.schema)
                         mapping = guess_mapping(cols, options.mapping)
                         check_mapping(mapping, cols, platform=options.platform, path=path.name)
-                    records = pa.array([first_line + i for i in nonblank], pa.int64())
+                    records = pa.array(nonblank + first_line, pa.int64())
                     end = first_line + len(starts) - 1
                     if end <= options.start_record:
                         continue
@@ -144,7 +145,8 @@ class NDJSONSource:
         recs: list[int] = []
         rejects: list[Reject] = []
         n = first_line - 1
-        for n, (a, b) in enumerate(_line_starts(block), start=first_line):
+        starts, ends = _line_bounds(block)
+        for n, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True), start=first_line):
             if n <= options.start_record:
                 continue
             if n in long_lines:
@@ -196,7 +198,9 @@ class ParquetSource:
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
         try:
-            pf = pq.ParquetFile(path)
+            # pre_buffer=False: the pre-buffer cache keeps every row group read so far until the
+            # file is closed (measured: +200 MB at 5M posts); local reads do not need it.
+            pf = pq.ParquetFile(path, pre_buffer=False)
         except (pa.ArrowInvalid, OSError) as exc:
             raise SourceError(f"{path.name}: not a readable Parquet file ({exc}).") from None
         meta = pf.schema_arrow.metadata or {}
@@ -223,7 +227,7 @@ class ParquetSource:
             yield Chunk(posts=posts, records_end=done, pseudonymised=own)
 
 
-_BLOCK_BYTES = 8 << 20
+_BLOCK_BYTES = 16 << 20
 
 
 def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]]:
@@ -261,26 +265,38 @@ def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]
             parts.append(tail)
             block = b"".join(parts)
         # over-long lines fully inside the block
-        for i, (a, b) in enumerate(_line_starts(block)):
-            if b - a > MAX_RECORD_BYTES:
-                long_lines.add(line_no + i)
+        starts, ends = _line_bounds(block)
+        long_lines.update((np.flatnonzero(ends - starts > MAX_RECORD_BYTES) + line_no).tolist())
         yield line_no, block, long_lines
         line_no += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
 
 
-def _line_starts(block: bytes) -> list[tuple[int, int]]:
-    """(start, end) of each line in a block (end excludes the newline and a CR before it)."""
-    import numpy as np
-
+def _line_bounds(block: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of each line in a block (end excludes the newline and a CR before it)."""
     if not block:
-        return []
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     buf = np.frombuffer(block, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
     ends = nl if block.endswith(b"\n") else np.append(nl, len(block))
     starts = np.concatenate([[0], nl[: len(ends) - 1] + 1]) if len(ends) else np.array([0])
     cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
-    ends = ends - cr
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+    return starts, ends - cr
+
+
+_BLANK = frozenset(b" \t\r\n\f\v")
+
+
+def _nonblank_lines(block: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Indices of the lines that hold something other than whitespace (vectorised; only lines
+    that begin with whitespace are looked at one by one, and those are rare)."""
+    buf = np.frombuffer(block, dtype=np.uint8)
+    filled = ends > starts
+    first = buf[np.minimum(starts, max(len(buf) - 1, 0))] if len(buf) else np.zeros(len(starts), np.uint8)
+    maybe_blank = filled & np.isin(first, list(_BLANK))
+    keep = filled & ~maybe_blank
+    for i in np.flatnonzero(maybe_blank).tolist():
+        keep[i] = bool(block[starts[i]:ends[i]].strip())
+    return np.flatnonzero(keep)
 
 
 def _arrow_block(block: bytes) -> pa.Table | None:

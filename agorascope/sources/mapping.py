@@ -120,7 +120,7 @@ def apply_mapping(table: pa.Table | pa.RecordBatch, mapping: Mapping[str, str], 
     cols: dict[str, pa.Array] = {}
     plat = col("platform")
     if plat is None:
-        plat = pa.array([platform or "unknown"] * n, pa.string())
+        plat = pa.repeat(platform or "unknown", n).cast(pa.string())
     else:
         plat = plat.cast(pa.string())
         if platform:

@@ -1,9 +1,13 @@
 """The embedded default store: one DuckDB file per project.
 
 `posts` is keyed by `post_id`: every insert is an anti-join against the stored ids, so a
-re-import adds nothing. (Measured: a PRIMARY KEY + `ON CONFLICT DO NOTHING` kept an ART index
-and loaded ~3× slower than the anti-join on 1–2M rows; the single-writer lock makes the
-anti-join safe.) Every statement is parameterised or references a registered Arrow relation;
+re-import adds nothing. The anti-join runs on `post_keys`, a narrow table of 64-bit MD5 keys
+(one per stored post), and only ids whose key is already known are confirmed against the
+strings in `posts`. Scanning 8-byte keys instead of every stored id string makes the
+per-batch cost grow ~8× more slowly with the store (measured at 5M stored posts: 0.03 s vs
+0.24 s CPU per 50k batch). (Also measured: a PRIMARY KEY + `ON CONFLICT DO NOTHING` kept an ART index and loaded
+~3× slower than the anti-join on 1–2M rows; the single-writer lock makes the anti-join safe.)
+Every statement is parameterised or references a registered Arrow relation;
 nothing from an input file is ever formatted into SQL text.
 """
 
@@ -35,6 +39,8 @@ _DDL = [
         repost_of VARCHAR, reply_to VARCHAR, quote_of VARCHAR,
         like_count BIGINT, repost_count BIGINT, reply_count BIGINT, view_count BIGINT,
         ingested_at TIMESTAMPTZ)""",
+    # The dedupe keys of `posts` (see the module docstring). `author` lets `forget` erase them.
+    "CREATE TABLE IF NOT EXISTS post_keys (post_key UBIGINT NOT NULL, author VARCHAR)",
     """CREATE TABLE IF NOT EXISTS imports (
         fingerprint VARCHAR PRIMARY KEY, path VARCHAR, source VARCHAR, format VARCHAR,
         records_done BIGINT, imported BIGINT, duplicates BIGINT, quarantined BIGINT, skipped BIGINT,
@@ -47,8 +53,13 @@ _DDL = [
 ]
 
 _POST_COLUMNS = ", ".join(POST_SCHEMA.names)
-_INSERT_NEW = (f"INSERT INTO posts SELECT {_POST_COLUMNS} FROM _incoming i "
-               "WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = i.post_id)")
+#: The key `post_keys` holds for a post id (MD5 is stable across DuckDB versions; `hash()` is not).
+POST_KEY_SQL = "md5_number_upper({})"
+_KNOWN_KEYS = ("SELECT i.post_id FROM _incoming i WHERE " + POST_KEY_SQL.format("i.post_id")
+               + " IN (SELECT post_key FROM post_keys)")
+_STORED_IDS = "SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM _candidates)"
+_INSERT = f"INSERT INTO posts SELECT {_POST_COLUMNS} FROM _incoming"
+_INSERT_KEYS = "INSERT INTO post_keys SELECT " + POST_KEY_SQL.format("post_id") + ", author FROM _incoming"
 
 
 class DuckDBStore:
@@ -114,34 +125,44 @@ class DuckDBStore:
     # -- writes ---------------------------------------------------------------------------
     def upsert_posts(self, batch: pa.RecordBatch | pa.Table) -> int:
         """Insert rows with a new `post_id`; duplicates inside the batch keep their first row."""
-        if batch.num_rows == 0:
-            return 0
-        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-        ids = table.column("post_id")
-        if pc.count_distinct(ids).as_py() != table.num_rows:
-            first = pc.index_in(pc.unique(ids), value_set=ids)  # first occurrence of each id
-            table = table.take(first)
-        self.con.register("_incoming", table)
-        try:
-            row = _first(self._run(_INSERT_NEW))
-        finally:
-            self.con.unregister("_incoming")
-        return int(row[0]) if row else 0
+        return len(self.upsert_posts_returning(batch))
 
     def upsert_posts_returning(self, batch: pa.RecordBatch | pa.Table) -> pa.Array:
-        """`upsert_posts` that returns the ids actually inserted (for incremental consumers)."""
+        """Insert rows with a new `post_id` and return the ids actually inserted (for
+        incremental consumers); duplicates inside the batch keep their first row."""
         if batch.num_rows == 0:
             return pa.array([], pa.string())
         table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
         ids = table.column("post_id")
         if pc.count_distinct(ids).as_py() != table.num_rows:
-            table = table.take(pc.index_in(pc.unique(ids), value_set=ids))
+            table = table.take(pc.index_in(pc.unique(ids), value_set=ids))  # first occurrence of each id
+        table = self._drop_stored(table)
+        if table.num_rows:
+            self.con.register("_incoming", table)
+            try:
+                self._run(_INSERT)
+                self._run(_INSERT_KEYS)
+            finally:
+                self.con.unregister("_incoming")
+        return table.column("post_id").combine_chunks()
+
+    def _drop_stored(self, table: pa.Table) -> pa.Table:
+        """The rows of `table` whose post_id is not stored yet (key match, then exact check)."""
         self.con.register("_incoming", table)
         try:
-            got = self.con.sql(_INSERT_NEW + " RETURNING post_id").to_arrow_table()
+            candidates = self.con.sql(_KNOWN_KEYS).to_arrow_table()
         finally:
             self.con.unregister("_incoming")
-        return got.column("post_id").combine_chunks()
+        if candidates.num_rows == 0:
+            return table
+        self.con.register("_candidates", candidates)
+        try:
+            stored = self.con.sql(_STORED_IDS).to_arrow_table().column("post_id").combine_chunks()
+        finally:
+            self.con.unregister("_candidates")
+        if len(stored) == 0:
+            return table
+        return table.filter(pc.invert(pc.is_in(table.column("post_id"), value_set=stored)))
 
     def add_quarantine(self, rows: pa.Table) -> int:
         if rows.num_rows == 0:

@@ -12,7 +12,14 @@ import duckdb
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
+
+
+def _fill_post_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """1 -> 2: `post_keys` (created empty by the DDL) gets the key of every stored post."""
+    con.execute("DELETE FROM post_keys").fetchall()
+    con.execute("INSERT INTO post_keys SELECT md5_number_upper(post_id), author FROM posts").fetchall()
+
+
 MIGRATIONS: dict[int, Migration] = {
-    # 1 -> 2 goes here, e.g.:
-    # 1: lambda con: con.execute("ALTER TABLE posts ADD COLUMN edited_at TIMESTAMPTZ"),
+    1: _fill_post_keys,
 }

@@ -384,16 +384,21 @@ def first_byte(path: Path) -> bytes:
     return head[:1]
 
 
-def _is_lines(path: Path) -> bool:
-    """True when the file is JSON lines: one of its first five non-blank lines is a whole JSON value.
+def _json_layout(path: Path) -> str:
+    """"lines" when one of the first 50 non-blank lines is a whole JSON object or array,
+    "document" when none is, "either" when it cannot tell.
 
-    A pretty-printed document has no such line (its first line is `{` or `[`); a document on
-    one line is read as one line, which comes to the same. Looking past the first line keeps a
-    JSON-lines file whose first line is broken from being taken for a document.
+    A pretty-printed document has no such line; a document on one line is read as one line,
+    which comes to the same. Looking past the first lines keeps a JSON-lines file whose first
+    lines are broken from being taken for a document (and then refused whole). A file that
+    opens with a bare `[` or `{` and has one such line is "either": an array written one
+    element per line has exactly one (its last element, without a trailing comma), and so does
+    a JSON-lines file whose first line was cut short.
     """
-    seen = 0
+    seen = found = 0
+    opener = False
     with open_bytes(path) as f:
-        while seen < 5:
+        while seen < 50:
             line = f.readline(MAX_RECORD_BYTES + 1)
             if not line:
                 break
@@ -401,13 +406,18 @@ def _is_lines(path: Path) -> bool:
             if not line:
                 continue
             seen += 1
+            opener = opener or (seen == 1 and line in (b"{", b"["))
             try:
                 v = orjson.loads(line)
             except orjson.JSONDecodeError:
                 continue
-            if isinstance(v, dict | list) and (v or seen == 1):
-                return True
-    return seen == 0
+            if isinstance(v, dict | list):
+                found += 1
+                if not opener or found >= 2:
+                    return "lines"
+    if seen == 0:
+        return "lines"
+    return "either" if found else "document"
 
 
 def read_json(path: Path, *, options: ReadOptions, convert: Convert, what: str, expand: Expand | None = None,
@@ -427,12 +437,19 @@ def _read_json(path: Path, *, options: ReadOptions, convert: Convert, what: str,
     gives the items of a line. Document: the items of `expand(doc)` (default: the elements
     of an array, or the object) are numbered 1, 2, … as records.
     """
-    if lines_only or _is_lines(path):
+    layout = "lines" if lines_only else _json_layout(path)
+    doc = None
+    if layout == "either":  # a whole document if it parses as one, JSON lines otherwise
+        try:
+            doc = load_document(path)
+        except SourceError:
+            layout = "lines"
+    if layout == "lines":
         yield from _read_lines(path, options=options, convert=convert, what=what, expand=expand,
                                author_of=author_of)
     else:
         yield from _read_document(path, options=options, convert=convert, what=what, expand=expand,
-                                  author_of=author_of)
+                                  author_of=author_of, doc=doc)
 
 
 def _read_lines(path: Path, *, options: ReadOptions, convert: Convert, what: str, expand: Expand | None,
@@ -488,8 +505,9 @@ def load_document(path: Path) -> Any:
 
 
 def _read_document(path: Path, *, options: ReadOptions, convert: Convert, what: str, expand: Expand | None,
-                   author_of: Callable[[Any], str | None] | None) -> Iterator[Chunk]:
-    doc = load_document(path)
+                   author_of: Callable[[Any], str | None] | None, doc: Any = None) -> Iterator[Chunk]:
+    if doc is None:
+        doc = load_document(path)
     ch = _Chunker(options)
     if expand is not None:
         try:

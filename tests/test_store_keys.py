@@ -1,0 +1,89 @@
+"""The `post_keys` dedupe table: exact upserts, erasure, migration from schema 1."""
+
+from __future__ import annotations
+
+import orjson
+import pyarrow as pa
+
+from agorascope import Project
+from agorascope.schema import SCHEMA_VERSION
+
+
+def _file(path, ids, user=lambda i: f"user{i % 7}"):
+    path.write_bytes(b"".join(orjson.dumps({"id": i, "user": user(i), "date": "2026-03-01T10:00:00Z",
+                                            "text": f"post {i}", "platform": "twitter"}) + b"\n" for i in ids))
+    return path
+
+
+def _counts(project):
+    s = project.store
+    return (s.scalar("SELECT count(*) FROM posts"), s.scalar("SELECT count(*) FROM post_keys"),
+            s.scalar("SELECT count(DISTINCT post_id) FROM posts"))
+
+
+def test_overlapping_files_and_duplicates_inside_a_batch(project, tmp_path):
+    a = _file(tmp_path / "a.ndjson", range(0, 600))
+    b = _file(tmp_path / "b.ndjson", [*range(400, 1000), 450, 999])  # 200 known, 2 repeated inside
+    assert project.ingest([a]).imported == 600
+    rep = project.ingest([b])
+    assert (rep.imported, rep.duplicates) == (400, 202)
+    assert _counts(project) == (1000, 1000, 1000)
+
+
+def test_returning_gives_exactly_the_new_ids(project):
+    from agorascope.schema import POST_SCHEMA
+
+    def batch(ids):
+        n = len(ids)
+        cols = {f.name: pa.nulls(n, f.type) for f in POST_SCHEMA}
+        cols["post_id"] = pa.array([f"x:{i}" for i in ids])
+        cols["platform"] = pa.array(["x"] * n)
+        cols["created_at"] = pa.array([0] * n, pa.int64()).cast(POST_SCHEMA.field("created_at").type)
+        return pa.RecordBatch.from_arrays([cols[f.name] for f in POST_SCHEMA], schema=POST_SCHEMA)
+
+    assert sorted(project.store.upsert_posts_returning(batch([1, 2, 3])).to_pylist()) == ["x:1", "x:2", "x:3"]
+    assert sorted(project.store.upsert_posts_returning(batch([3, 4, 4, 1])).to_pylist()) == ["x:4"]
+    assert project.store.upsert_posts(batch([1, 2, 3, 4])) == 0
+
+
+def test_a_post_deleted_behind_the_keys_back_is_imported_again(project, tmp_path):
+    """A key without its post (a stale key) must not block the post: keys only nominate
+    candidates, the stored ids decide."""
+    a = _file(tmp_path / "a.ndjson", range(50))
+    project.ingest([a])
+    project.store.execute("DELETE FROM posts WHERE post_id IN ('twitter:3', 'twitter:4')")
+    rep = project.ingest([a], force=True)
+    assert (rep.imported, rep.duplicates) == (2, 48)
+    assert project.store.scalar("SELECT count(*) FROM posts") == 50
+
+
+def test_forget_removes_the_keys_and_the_posts_can_come_back(project, tmp_path):
+    a = _file(tmp_path / "a.ndjson", range(70), user=lambda i: "Gone_Person" if i % 7 == 0 else f"u{i}")
+    project.ingest([a])
+    pseud = project.pseudonym(["Gone_Person"], platform="twitter")[0]
+    counts = project.forget(handle="Gone_Person", platform="twitter")
+    assert counts["posts"] == 10 and counts["post_keys"] == 10
+    assert project.store.scalar("SELECT count(*) FROM post_keys WHERE author = ?", [pseud]) == 0
+    assert _counts(project) == (60, 60, 60)
+    rep = project.ingest([a], force=True)  # e.g. the person posts them again and consents
+    assert rep.imported == 10
+    assert _counts(project) == (70, 70, 70)
+
+
+def test_a_schema_1_store_is_migrated_and_keeps_deduplicating(tmp_path):
+    a = _file(tmp_path / "a.ndjson", range(300))
+    proj = tmp_path / "proj"
+    p = Project.init(proj)
+    p.ingest([a])
+    # Turn it into what agorascope 0.1 wrote: no keys, schema version 1.
+    p.store.execute("DROP TABLE post_keys")
+    p.store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    p.close()
+    p = Project.open(proj)
+    try:
+        assert p.store.schema_version == SCHEMA_VERSION == 2
+        assert _counts(p) == (300, 300, 300)
+        rep = p.ingest([_file(tmp_path / "b.ndjson", range(250, 350))])
+        assert (rep.imported, rep.duplicates) == (50, 50)
+    finally:
+        p.close()
