@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from agorascope._arrow import with_list_values
+
 #: 2: the store's `post_keys` dedupe table (`store.migrations`).
 SCHEMA_VERSION = 2
 
@@ -180,7 +182,7 @@ def _tidy(batch: pa.RecordBatch) -> pa.RecordBatch:
     tags = cols["hashtags"]
     if tags.null_count < len(tags):
         flat = pc.utf8_lower(pc.utf8_ltrim(tags.flatten(), "#＃"))
-        cols["hashtags"] = pa.ListArray.from_arrays(tags.offsets, flat, mask=tags.is_null())
+        cols["hashtags"] = with_list_values(tags, flat)
     dom = cols["domains"]
     if dom.null_count and cols["urls"].null_count < len(cols["urls"]):
         derived = domains_of(cols["urls"])

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from agorascope._arrow import with_list_values
+
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|igsh|"
     r"ref_src|ref_url|s|t|si|cmpid|_ga|yclid|twclid|__twitter_impression|feature|spm)$",
@@ -91,7 +93,7 @@ def normalise_url_lists(lists: pa.Array) -> pa.Array:
     """`normalise_urls` applied inside a list<string> column."""
     flat = normalise_urls(lists.flatten())
     if flat.null_count == 0:
-        return pa.ListArray.from_arrays(lists.offsets, flat, mask=lists.is_null())
+        return with_list_values(lists, flat)
     # Drop what is not an http(s) URL, rebuilding the offsets.
     import numpy as np
 
@@ -108,7 +110,7 @@ def domains_of(urls: pa.Array) -> pa.Array:
     host = pc.extract_regex(flat, r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?(?P<h>[^/:?#]+)")
     host = pc.utf8_lower(pc.struct_field(host, [0]))
     host = pc.replace_substring_regex(host, r"^www\.", "")
-    out = pa.ListArray.from_arrays(urls.offsets, host, mask=urls.is_null())
+    out = with_list_values(urls, host)
     if len(out) == 0 or (pc.max(pc.list_value_length(out)).as_py() or 0) <= 1:
         return out  # nothing to deduplicate (the common case: at most one link)
     return _distinct_lists(out)

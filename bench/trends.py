@@ -2,6 +2,7 @@
 
     python bench/trends.py [--posts N] [--vocab V ...] [--batch 50000] [--naive-posts N]
     python bench/trends.py --quality [--posts-per-day 1000000] [--days 1]
+    python bench/trends.py --ingest FILE [--hook-runs on,off]
 
 Counting mode feeds synthetic items (8 terms from a vocabulary of V keys, Zipf head + uniform
 long tail, 1 hashtag, an author) at 1M posts/day through `TrendCounter.count` (all three
@@ -9,6 +10,11 @@ resolutions, scoring of touched buckets included; store writes excluded), and re
 and memory (sketch bytes and process peak RSS) for each vocabulary size. The reference is the
 naive exact approach: append the batch to a DuckDB table and recompute per-key counts per 5-min
 bucket over the last day, with mean/stddev per key, after every batch.
+
+Ingest mode imports FILE (any format `agorascope import` reads) into a fresh project in a child
+process, once with the batch hooks off and once with them on, and prints wall/CPU seconds, peak
+RSS and where the hook's CPU went (extraction, counting, store writes, alert rules) — the cost
+the `trends` hook adds to a bulk import.
 
 Quality mode ingests a synthetic daily-rhythm stream with planted bursts through a project (the
 real hook: extraction, counting, store writes, alert rules) and prints throughput, false alerts
@@ -31,6 +37,7 @@ import numpy as np
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from agorascope.analysis.trends import TrendCounter, TrendParams
 from agorascope.analysis.trends_counts import Items, mix64
@@ -145,6 +152,55 @@ def quality(per_day: int, days: float, batch: int) -> dict[str, float]:
             "posts_per_s": tab.num_rows / ingest_s, **res, "false_per_day": res["false_alerts"] / days}
 
 
+_INGEST_CHILD = """
+import os, time, tempfile, shutil
+from pathlib import Path
+os.environ["AGORASCOPE_SECRET"] = "b" * 40
+os.environ["AGORASCOPE_RUN_HOOKS"] = __HOOKS__
+from agorascope import Project, pipeline
+from agorascope.alerts import engine
+from agorascope.analysis import trends as tr
+from agorascope.config import load_settings
+acc = {}
+def wrap(owner, name, label):
+    f = getattr(owner, name)
+    def timed(*a, **k):
+        c0 = time.process_time()
+        try:
+            return f(*a, **k)
+        finally:
+            acc[label] = acc.get(label, 0.0) + time.process_time() - c0
+    setattr(owner, name, timed)
+wrap(pipeline, "run_batch_hooks", "hook_cpu_s")
+wrap(tr, "extract_items", "extract_cpu_s")
+wrap(tr.TrendCounter, "count", "count_cpu_s")
+wrap(tr.TrendCounter, "flush", "flush_cpu_s")
+wrap(engine, "evaluate", "alerts_cpu_s")
+d = Path(tempfile.mkdtemp(prefix="bench-trends-ingest-"))
+try:
+    p = Project.init(d / "p", settings=load_settings(flags={"project": str(d / "p")}))
+    c0 = time.process_time()
+    rep = p.ingest([__PATH__])
+    result["cpu_s"] = time.process_time() - c0
+    result["imported"] = rep.imported
+    p.close()
+finally:
+    shutil.rmtree(d, ignore_errors=True)
+result.update(acc)
+"""
+
+
+def ingest_cost(path: str, runs: list[str]) -> list[dict[str, float]]:
+    """Import `path` with the batch hooks off / on, each in a fresh process."""
+    from _util import run_measured
+
+    out = []
+    for run in runs:
+        code = _INGEST_CHILD.replace("__HOOKS__", repr("1" if run == "on" else "0")).replace("__PATH__", repr(path))
+        out.append({"hooks": run, **run_measured(code)})
+    return out
+
+
 def evaluate_alerts(alerts: list[dict], bursts: list) -> dict[str, float]:
     """Event-level matching: an alert is true when its key is a planted burst's key and its bucket
     lies in [onset - 1 bucket, end]; lag in buckets of the alert's resolution."""
@@ -174,8 +230,19 @@ def main() -> None:
     ap.add_argument("--naive-posts", type=int, default=300_000, help="posts for the naive reference (it slows "
                     "down as its window fills)")
     ap.add_argument("--quality", action="store_true")
+    ap.add_argument("--ingest", metavar="FILE", help="import FILE with the batch hooks off and on")
+    ap.add_argument("--hook-runs", default="off,on", help="with --ingest: which runs, in order")
     ap.add_argument("--days", type=float, default=1.0)
     args = ap.parse_args()
+    if args.ingest:
+        print(f"{'hooks':<6}{'posts':>10}{'wall s':>8}{'CPU s':>7}{'posts/s':>9}{'peak RSS MB':>12}{'hook CPU s':>11}"
+              f"{'extract':>8}{'count':>7}{'flush':>7}{'alerts':>7}")
+        for r in ingest_cost(args.ingest, args.hook_runs.split(",")):
+            print(f"{r['hooks']:<6}{r['imported']:>10,}{r['seconds']:>8.1f}{r['cpu_s']:>7.2f}"
+                  f"{r['imported'] / r['seconds']:>9,.0f}{r['peak_rss_mb']:>12.0f}{r.get('hook_cpu_s', 0):>11.2f}"
+                  f"{r.get('extract_cpu_s', 0):>8.2f}{r.get('count_cpu_s', 0):>7.2f}{r.get('flush_cpu_s', 0):>7.2f}"
+                  f"{r.get('alerts_cpu_s', 0):>7.2f}")
+        return
     if args.quality:
         r = quality(args.per_day, args.days, args.batch)
         print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))

@@ -51,3 +51,24 @@ def test_validator_lowercases_hashtags_and_derives_domains():
     assert len(rejects) == 0
     assert valid.column("hashtags").to_pylist() == [["hong_kong", "香港"]]
     assert valid.column("domains").to_pylist() == [["news.example.org", "other.net"]]
+
+
+def test_validate_accepts_slices_with_list_columns():
+    """Readers hand over slices of bigger tables; list columns must survive the clean fast path."""
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from agorascope.schema import conform, validate_batch
+
+    n = 6
+    b = conform(pa.table({
+        "post_id": [f"x:{i}" for i in range(n)], "platform": ["x"] * n,
+        "created_at": pa.array([datetime(2026, 1, 1, tzinfo=UTC)] * n),
+        "hashtags": [["#A"], None, ["b", "C"], [], ["D"], ["e"]],
+        "urls": [["https://a.com/x"], None, [], ["http://b.org"], None, ["https://c.net"]],
+        "record": list(range(n))}))
+    valid, rejects = validate_batch(b.slice(3, 3))
+    assert len(rejects) == 0
+    assert valid.column("hashtags").to_pylist() == [[], ["d"], ["e"]]
+    assert valid.column("domains").to_pylist() == [["b.org"], None, ["c.net"]]

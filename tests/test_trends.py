@@ -176,6 +176,34 @@ def test_memory_is_flat_as_the_vocabulary_grows() -> None:
     assert sizes[1] <= sizes[0] * 1.1, sizes
 
 
+def test_a_batch_spanning_hours_is_counted_exactly_bucket_by_bucket() -> None:
+    """One batch over 5 hours (60 5m buckets): every closed bucket's rows hold the exact count,
+    distinct authors and first three posts of each key, and only the last buckets stay open."""
+    from agorascope.analysis.trends_counts import items_from_arrays
+
+    rng = np.random.default_rng(3)
+    n = 6_000
+    t0 = 1_770_000_000_000_000 - 1_770_000_000_000_000 % 3_600_000_000  # on an hour boundary
+    t = np.sort(rng.integers(0, 5 * 3600, n)) * 1_000_000 + t0
+    keys = rng.integers(0, 8, n)
+    authors = rng.integers(0, 40, n)
+    c = trends.TrendCounter(SMALL)
+    out = c.count(items_from_arrays(t, np.zeros(n, np.int8), keys, authors, pa.array(keys.astype(str))))
+    rows = {(r["resolution"], r["bucket"]): r for r in out["keys"] if r["closed"]}
+    assert len([k for k in rows if k[0] == "5m"]) == 59 and len([k for k in rows if k[0] == "1h"]) == 4
+    for (res, start), r in rows.items():
+        size = trends.RESOLUTIONS[res] * 1_000_000
+        inb = (t >= start) & (t < start + size)
+        for j, key in enumerate(r["key"]):
+            mine = np.flatnonzero(inb & (keys == int(key)))
+            assert r["observed"][j] == len(mine)
+            assert r["authors"][j] == len(np.unique(authors[mine]))
+            assert r["examples"][j] == [str(x) for x in mine[:3]]
+        got, cnt = np.unique(keys[inb], return_counts=True)  # 8 keys: all in the top 10 once supported
+        assert sorted(r["key"]) == sorted(str(k) for k in got[cnt >= SMALL.min_support[res]])
+    assert all(len(r.open) <= 2 for r in c.res.values())
+
+
 def test_bad_arguments_say_what_to_do(burst_project) -> None:
     from agorascope.errors import ConfigError
 
@@ -230,4 +258,32 @@ def test_narrative_trends_after_assignment_and_new_narrative_alert(tmp_path) -> 
     assert abs((fired[0]["bucket"] - s.bursts[0].onset).total_seconds()) <= 3600
     top = trends.rising(p.store, resolution="1h", kinds=["narrative"]).to_pylist()
     assert top[0]["key"] == "n9"
+    p.close()
+
+
+def test_narrative_trends_follow_written_assignments(tmp_path) -> None:
+    """Writing narrative assignments (the narratives step) recounts narrative trends and runs the
+    alert rules by itself: the burst's narrative fires with no manual recount."""
+    from agorascope import Project
+    from agorascope.analysis import narratives_store
+
+    s = SynthStream(posts_per_day=PER_DAY, days=1.5, seed=6, batch_rows=10_000)
+    s.bursts = planted(1.5, s.start, sizes=(150,), seed=4, warm_hours=14, kinds=("hashtag",))
+    p = Project.init(tmp_path / "p")
+    trends.configure(p.store, SMALL)
+    engine.add_rule(p.store, Rule("new-narrative", watch="narrative", resolution="1h", min_z=5, min_count=15,
+                                  min_authors=5, new_key=True, notify=()))
+    p.ingest_batches(s.batches(), source="s")
+    assert engine.history(p.store).num_rows == 0
+    tag = s.bursts[0].key
+    got = p.store.query("SELECT post_id, CASE WHEN list_contains(hashtags, ?) THEN 9 WHEN hash(post_id) % 3 = 0 "
+                        "THEN -1 WHEN hash(post_id) % 3 = 1 THEN 1 ELSE 2 END AS nid FROM posts", [tag])
+    narratives_store.ensure_tables(p.store)
+    narratives_store.write_assignments(p.store, got.column("post_id").combine_chunks(),
+                                       got.column("nid").to_numpy(), np.ones(got.num_rows, np.float32), run_id=1)
+    fired = engine.history(p.store).to_pylist()
+    assert [(a["kind"], a["key"]) for a in fired] == [("narrative", "9")]
+    assert abs((fired[0]["bucket"] - s.bursts[0].onset).total_seconds()) <= 3600
+    keys = set(p.store.query("SELECT DISTINCT key FROM trend_keys WHERE kind = 'narrative'").column("key").to_pylist())
+    assert keys == {"1", "2", "9"}  # outliers (-1) are no narrative
     p.close()

@@ -145,6 +145,9 @@ def write_assignments(store: DuckDBStore, post_ids: pa.Array, narrative_ids: np.
                       "run_id, assigned_at FROM _na")
     finally:
         store.con.unregister("_na")
+    from agorascope.analysis.trends import after_narratives
+
+    after_narratives(store)  # narrative trends and "new narrative" alerts follow (no-op without trends)
 
 
 def write_lineage(store: DuckDBStore, run_id: int, rows: list[tuple[str, int | None, int, float | None]]) -> None:

@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _TS = pa.timestamp("us", tz="UTC")
 
-__all__ = ["KINDS", "RESOLUTIONS", "TrendCounter", "TrendParams", "changepoints", "configure", "demo_summary",
-           "ensure_tables", "rebuild", "recount_kind", "render", "rising", "volume"]
+__all__ = ["KINDS", "RESOLUTIONS", "TrendCounter", "TrendParams", "after_narratives", "changepoints", "configure",
+           "demo_summary", "ensure_tables", "rebuild", "recount_kind", "render", "rising", "volume"]
 
 _DDL = [
     """CREATE TABLE IF NOT EXISTS trend_buckets (resolution VARCHAR, bucket TIMESTAMPTZ, posts BIGINT,
@@ -72,7 +72,7 @@ class TrendParams:
     kinds: tuple[str, ...] = KINDS
     depth: int = 3  # hash rows of each count-min sketch
     width_log2: dict[str, int] = field(default_factory=lambda: {"5m": 17, "1h": 19, "1d": 20})
-    #: bits (log2) of the (key, author) Bloom filter of an open bucket
+    #: cells (log2; one byte each) of the (key, author) Bloom filter of an open bucket
     bloom_log2: dict[str, int] = field(default_factory=lambda: {"5m": 20, "1h": 23, "1d": 26})
     halflife: dict[str, float] = field(default_factory=lambda: {"5m": 288.0, "1h": 72.0, "1d": 14.0})
     warmup: dict[str, int] = field(default_factory=lambda: {"5m": 36, "1h": 6, "1d": 3})
@@ -156,15 +156,22 @@ class TrendCounter:
     def count(self, items: Items) -> dict[str, Any]:
         """Count items; close what the watermark passed; return the rows to write (no I/O).
 
-        The resolutions are independent, so they run on a small thread pool (numpy's sorts and
-        DuckDB release the GIL); the batch's shared sorted arrays are computed once, up front.
+        The batch is sorted once (finest layout first; coarser ones merge its runs). The
+        resolutions are independent and run on a small thread pool (numpy's sorts, gathers and
+        ufuncs release the GIL); within one, buckets are counted in time order and each is closed
+        (scored, folded into the baseline) as soon as the watermark has passed it, so a batch
+        spanning days holds about one open bucket per resolution, not one per bucket it touches.
         """
         out: dict[str, Any] = {"keys": [], "buckets": [], "folded": set()}
-        items.sorted_k40()
-        items.sorted_pairs()
+        for size in sorted(r.size_us for r in self.res.values()):
+            items.layout(size)  # finest first: the coarser layouts merge its sorted runs
         items.post_ids()
+        items.k40()
         if self.threads > 1 and len(items) > 50_000:
-            parts = list(_pool(self.threads).map(lambda r: self._count_one(r, items), self.res.values()))
+            # One thread per resolution even on 2 cores: three similar tasks on two workers would
+            # leave a core idle for a third of the batch; the OS interleaves three threads.
+            parts = list(_pool(max(self.threads, len(self.res))).map(lambda r: self._count_one(r, items),
+                                                                     self.res.values()))
         else:
             parts = [self._count_one(r, items) for r in self.res.values()]
         for keys, buckets, folded in parts:
@@ -178,16 +185,21 @@ class TrendCounter:
         keys: list[dict[str, Any]] = []
         buckets: list[tuple[Any, ...]] = []
         folded = ""
-        touched = res.count(items, min_support=self.params.min_support[res.name])
-        for b in res.closable():
-            ob = res.open.pop(b)
-            keys.append(self._rows(res, b, ob, closed=True))
-            buckets.append((res.name, b * res.size_us, ob.posts, ob.items, True))
-            burst.fold(res, b, ob)
-            folded = res.name
-        for b in touched:
-            ob = res.open.get(b)
-            if ob is not None and ob.dirty:
+        touched, posts_per, lay = res.begin(items)
+        fresh = set(touched)
+        for b in sorted(fresh | set(res.open)):
+            if b in fresh:
+                ob = res.count_into(b, posts_per[b], items, lay, min_support=self.params.min_support[res.name])
+            else:
+                ob = res.open[b]
+            if res.is_closable(b):
+                del res.open[b]
+                keys.append(self._rows(res, b, ob, closed=True))
+                buckets.append((res.name, b * res.size_us, ob.posts, ob.items, True))
+                burst.fold(res, b, ob)
+                res.recycle(ob)
+                folded = res.name
+            elif ob.dirty:
                 keys.append(self._rows(res, b, ob, closed=False))
                 buckets.append((res.name, b * res.size_us, ob.posts, ob.items, False))
                 ob.dirty = False
@@ -203,7 +215,7 @@ class TrendCounter:
             for k in range(len(KINDS)):
                 idx = np.flatnonzero(cand.kind == k)
                 if len(idx):
-                    keep[idx[np.argsort(-cand.n[idx], kind="stable")[:p.top_keep]]] = True
+                    keep[idx[_top(cand.n[idx], cand.h[idx], p.top_keep)]] = True
                     watched = self.watched.get(KINDS[k])
                     if watched:
                         keep[idx] |= np.fromiter((str(x) in watched for x in cand.key[idx]), bool, len(idx))
@@ -211,7 +223,8 @@ class TrendCounter:
         return {"resolution": res.name, "bucket": b * res.size_us, "posts": ob.posts, "closed": closed,
                 "kind": cand.kind[sel], "key": cand.key[sel], "observed": cand.n[sel],
                 "baseline": sc.baseline[sel], "z": sc.z[sel], "authors": cand.authors[sel],
-                "first": cand.first[sel], "examples": cand.examples[sel]}
+                "first": cand.first[sel],
+                "examples": [[x for x in row if x is not None] for row in cand.examples[sel].tolist()]}
 
     # -- persistence ----------------------------------------------------------------------
     def flush(self, store: DuckDBStore, rows: dict[str, Any], *, only_kinds: tuple[str, ...] | None = None) -> None:
@@ -330,14 +343,27 @@ class TrendCounter:
         return sum(r.nbytes() for r in self.res.values())
 
 
+def _top(n: np.ndarray, h: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest counts (ties: smaller key id first), best first."""
+    if len(n) > 4 * k:
+        part = np.argpartition(-n, k - 1)[:k]
+        cut = n[part].min()
+        part = np.flatnonzero(n >= cut)  # every tie at the cut, so the tie-break below is exact
+    else:
+        part = np.arange(len(n))
+    return part[np.lexsort((h[part], -n[part]))][:k]
+
+
 _POOL: list[Any] = []
 
 
 def _pool(n: int) -> Any:
     from concurrent.futures import ThreadPoolExecutor
 
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(max_workers=n, thread_name_prefix="trends"))
+    if not _POOL or _POOL[0]._max_workers < n:
+        if _POOL:
+            _POOL[0].shutdown(wait=False)
+        _POOL[:] = [ThreadPoolExecutor(max_workers=n, thread_name_prefix="trends")]
     return _POOL[0]
 
 
@@ -444,7 +470,8 @@ def recount_kind(store: DuckDBStore, kind: str = "narrative", *, batch_rows: int
     counter = TrendCounter(replace(base, kinds=(kind,)))
     counter.threads = 1
     counter.seq = int(store.scalar("SELECT value FROM trend_meta WHERE key = 'seq'") or 0) + 1
-    for batch in store.stream("SELECT * FROM posts ORDER BY created_at, post_id", batch_rows=batch_rows):
+    cols = ", ".join(["post_id", "created_at", "author", *_KIND_COLUMNS.get(kind, ())])
+    for batch in store.stream(f"SELECT {cols} FROM posts ORDER BY created_at, post_id", batch_rows=batch_rows):
         items = extract_items(store, batch, kinds=(kind,), min_token_len=base.min_token_len)
         counter.flush(store, counter.count(items), only_kinds=(kind,))
     # Close what is left open so the final rows are stored.
@@ -454,6 +481,35 @@ def recount_kind(store: DuckDBStore, kind: str = "narrative", *, batch_rows: int
     store.execute("INSERT INTO trend_meta VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                   [counter.seq])
     return int(store.scalar("SELECT count(*) FROM trend_keys WHERE kind = ?", [kind]))
+
+
+#: posts columns that extract_items reads for a kind (besides post_id, created_at, author)
+_KIND_COLUMNS: dict[str, tuple[str, ...]] = {"term": ("text",), "hashtag": ("hashtags",), "domain": ("domains",),
+                                             "lang": ("lang",), "platform": ("platform",)}
+
+
+def after_narratives(store: DuckDBStore) -> int:
+    """Bring narrative trends up to date after narratives were (re)assigned; return the rows.
+
+    Called where assignments are written (`narratives_store.write_assignments`): when the store
+    counts trends, the narrative rows are recounted over all posts (only their post id, time and
+    author are read) and the alert rules run on the new rows, so "new narrative rising" fires
+    without a manual step. A store whose trends were never counted is left alone.
+    """
+    if store.read_only or "trend_meta" not in store.tables():
+        return 0
+    if not int(store.scalar("SELECT value FROM trend_meta WHERE key = 'seq'") or 0):
+        return 0
+    live = _COUNTERS.get(store)
+    before = int(store.scalar("SELECT value FROM trend_meta WHERE key = 'seq'") or 0)
+    n = recount_kind(store, "narrative")
+    if live is not None and live.seq == before:
+        # Only narrative rows changed, not the counter's state: keep it (no reload from posts).
+        live.seq = int(store.scalar("SELECT value FROM trend_meta WHERE key = 'seq'") or 0)
+    from agorascope.alerts import engine
+
+    engine.evaluate(store)
+    return n
 
 
 def _no_items() -> Items:

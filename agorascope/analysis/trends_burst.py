@@ -40,7 +40,7 @@ def score(res: Resolution, ob: OpenBucket, *, beta: float = 1.0) -> Scores:
     m = len(cand)
     if m == 0:
         return Scores(np.zeros(0), np.zeros(0))
-    cells = res.cells(cand.h)
+    cells = cand.cells
     n_posts = float(max(ob.posts, 1))
     c = np.take_along_axis(ob.cnt, cells, axis=1).astype(np.float64)
     e = np.take_along_axis(res.mean, cells, axis=1).astype(np.float64) * n_posts
@@ -67,12 +67,19 @@ def score(res: Resolution, ob: OpenBucket, *, beta: float = 1.0) -> Scores:
 def fold(res: Resolution, bucket: int, ob: OpenBucket) -> None:
     """Close a bucket: fold its cell frequencies into the EWMA mean and variance."""
     if ob.posts > 0:
-        f = ob.cnt.astype(np.float32) / np.float32(ob.posts)
         # Bias-corrected start: a plain average until 1/(seen+1) drops below alpha.
         a = np.float32(max(res.alpha, 1.0 / (res.seen + 1)))
-        delta = f - res.mean
-        res.mean += a * delta
-        res.var *= (np.float32(1.0) - a)
-        res.var += (np.float32(1.0) - a) * a * delta * delta
+        # In place (two temporaries): var <- (1-a)(var + a d^2), mean <- mean + a d, d = f - mean.
+        # (A lazily decayed baseline that touches only the bucket's nonzero cells measured 2.4x
+        # slower here: np.flatnonzero and the gathers/scatters cost more than ~9 streaming passes.)
+        delta = ob.cnt.astype(np.float32)
+        delta *= np.float32(1.0 / ob.posts)
+        delta -= res.mean
+        sq = np.square(delta)
+        sq *= a
+        res.var += sq
+        res.var *= np.float32(1.0) - a
+        delta *= a
+        res.mean += delta
         res.seen += 1
     res.last_closed = bucket if res.last_closed is None else max(res.last_closed, bucket)

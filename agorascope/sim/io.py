@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from agorascope._arrow import with_list_values
 from agorascope.errors import ConfigError
 from agorascope.schema import RAW_POST_SCHEMA
 
@@ -19,7 +20,7 @@ def _json_list(arr: pa.Array) -> pa.Array:
     """list<string> -> its JSON array text ('[]' for empty, null for null), vectorised."""
     flat = arr.flatten()
     flat = pc.replace_substring(pc.replace_substring(flat, "\\", "\\\\"), '"', '\\"')
-    escaped = pa.ListArray.from_arrays(arr.offsets, flat, mask=arr.is_null())
+    escaped = with_list_values(arr, flat)
     inner = pc.binary_join(escaped, '","')
     out = pc.binary_join_element_wise('["', inner, '"]', "")
     return pc.if_else(pc.equal(pc.list_value_length(arr), 0), pa.scalar("[]"), out)

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from agorascope._arrow import with_list_values
 from agorascope.schema import TIMESTAMP
 
 _HASHTAG_RE = r"(?:^|[^\p{L}\p{N}_&/])[#＃]([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)"
@@ -126,7 +127,7 @@ def hashtags_from_text(text: pa.Array) -> pa.Array:
     """Hashtags written in text (any script), lower-cased, as a list per post."""
     lists = _findall(text, _HASHTAG_RE, group=1)
     flat = pc.utf8_lower(lists.flatten())
-    return pa.ListArray.from_arrays(lists.offsets, flat)
+    return with_list_values(lists, flat)
 
 
 def urls_from_text(text: pa.Array) -> pa.Array:
@@ -163,7 +164,7 @@ def split_list(values: pa.Array) -> pa.Array:
     s = pc.utf8_trim_whitespace(values.cast(pa.string()))
     s = pc.if_else(pc.equal(s, ""), pa.nulls(len(s), pa.string()), s)
     escaped = pc.fill_null(pc.match_substring(s, "\\"), False)
-    body = pc.replace_substring_regex(s, r'^\[|\]$', "")
+    body = pc.utf8_rtrim(pc.utf8_ltrim(s, "["), "]")  # a regex for this was 40 % of the function
     body = pc.replace_substring(body, '"', "")
     parts = pc.split_pattern_regex(body, r"[\s,;|]+")
     flat = parts.flatten()
