@@ -55,11 +55,11 @@ _DDL = [
 _POST_COLUMNS = ", ".join(POST_SCHEMA.names)
 #: The key `post_keys` holds for a post id (MD5 is stable across DuckDB versions; `hash()` is not).
 POST_KEY_SQL = "md5_number_upper({})"
-_KNOWN_KEYS = ("SELECT i.post_id FROM _incoming i WHERE " + POST_KEY_SQL.format("i.post_id")
-               + " IN (SELECT post_key FROM post_keys)")
+_KEYS = "SELECT " + POST_KEY_SQL.format("post_id") + " AS post_key FROM _incoming"
+_KNOWN = "SELECT DISTINCT post_key FROM _keys WHERE post_key IN (SELECT post_key FROM post_keys)"
 _STORED_IDS = "SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM _candidates)"
 _INSERT = f"INSERT INTO posts SELECT {_POST_COLUMNS} FROM _incoming"
-_INSERT_KEYS = "INSERT INTO post_keys SELECT " + POST_KEY_SQL.format("post_id") + ", author FROM _incoming"
+_INSERT_KEYS = "INSERT INTO post_keys SELECT post_key, author FROM _incoming_keys"
 
 
 class DuckDBStore:
@@ -136,33 +136,43 @@ class DuckDBStore:
         ids = table.column("post_id")
         if pc.count_distinct(ids).as_py() != table.num_rows:
             table = table.take(pc.index_in(pc.unique(ids), value_set=ids))  # first occurrence of each id
-        table = self._drop_stored(table)
+        table, keys = self._drop_stored(table)
         if table.num_rows:
             self.con.register("_incoming", table)
+            self.con.register("_incoming_keys", pa.table({"post_key": keys, "author": table.column("author")}))
             try:
                 self._run(_INSERT)
                 self._run(_INSERT_KEYS)
             finally:
                 self.con.unregister("_incoming")
+                self.con.unregister("_incoming_keys")
         return table.column("post_id").combine_chunks()
 
-    def _drop_stored(self, table: pa.Table) -> pa.Table:
-        """The rows of `table` whose post_id is not stored yet (key match, then exact check)."""
+    def _drop_stored(self, table: pa.Table) -> tuple[pa.Table, pa.Array]:
+        """The rows of `table` whose post_id is not stored yet (key match, then exact check),
+        with their keys (computed once: MD5 is most of the cost of the check)."""
         self.con.register("_incoming", table)
         try:
-            candidates = self.con.sql(_KNOWN_KEYS).to_arrow_table()
+            keys = self.con.sql(_KEYS).to_arrow_table().column("post_key").combine_chunks()
         finally:
             self.con.unregister("_incoming")
-        if candidates.num_rows == 0:
-            return table
-        self.con.register("_candidates", candidates)
+        self.con.register("_keys", pa.table({"post_key": keys}))
+        try:
+            known = self.con.sql(_KNOWN).to_arrow_table().column("post_key").combine_chunks()
+        finally:
+            self.con.unregister("_keys")
+        if len(known) == 0:
+            return table, keys
+        maybe = pc.is_in(keys, value_set=known)
+        self.con.register("_candidates", table.select(["post_id"]).filter(maybe))
         try:
             stored = self.con.sql(_STORED_IDS).to_arrow_table().column("post_id").combine_chunks()
         finally:
             self.con.unregister("_candidates")
         if len(stored) == 0:
-            return table
-        return table.filter(pc.invert(pc.is_in(table.column("post_id"), value_set=stored)))
+            return table, keys
+        new = pc.invert(pc.is_in(table.column("post_id"), value_set=stored))
+        return table.filter(new), keys.filter(new)
 
     def add_quarantine(self, rows: pa.Table) -> int:
         if rows.num_rows == 0:
