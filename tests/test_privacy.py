@@ -54,3 +54,15 @@ def test_small_cells_suppressed_below_k():
     t = pa.table({"key": ["a", "b", "c"], "authors": [4, 5, 12]})
     assert suppress_small_cells(t)["key"].to_pylist() == ["b", "c"]
     assert suppress_small_cells(t, k=10)["key"].to_pylist() == ["c"]
+
+
+def test_pseudonym_is_hmac_sha256_of_platform_and_canonical_handle():
+    """The prepared-state HMAC gives exactly RFC 2104 HMAC-SHA256, for short and long secrets."""
+    import hmac
+
+    from agorascope.privacy import Pseudonymiser
+
+    for secret in (b"k" * 32, b"a-much-longer-secret-" * 5):
+        ps = Pseudonymiser(secret)
+        expected = "a_" + hmac.digest(secret, b"twitter\x1fsomeone", "sha256")[:10].hex()
+        assert ps.pseudonym("Twitter", "@SomeOne") == expected
