@@ -14,6 +14,7 @@ import secrets
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -123,16 +124,38 @@ class Pseudonymiser:
 def mask_mentions(text: pa.Array) -> pa.Array:
     """Replace every @mention in a string array with ``@user`` (vectorised, RE2).
 
-    The regex runs only on the texts that contain an '@' at all (a byte search), which is a
-    small share of posts: 6 % in the simulator, so masking costs a fraction of a full pass."""
-    has_at = pc.fill_null(pc.match_substring(text, "@"), False)
-    hits = pc.sum(has_at).as_py() or 0
-    if hits == 0:
+    The regex runs only on the texts that contain an '@' at all (found with one numpy pass over
+    the string data), which is a small share of posts: 6 % in the simulator."""
+    rows = _rows_containing(text, ord("@"))
+    if len(rows) == 0:
         return text
-    if hits == len(text):
+    if len(rows) == len(text):
         return pc.replace_substring_regex(text, _MENTION_RE, r"\1" + MENTION_MASK)
-    masked = pc.replace_substring_regex(text.filter(has_at), _MENTION_RE, r"\1" + MENTION_MASK)
-    return pc.replace_with_mask(text, has_at, masked)
+    masked = pc.replace_substring_regex(text.take(pa.array(rows)), _MENTION_RE, r"\1" + MENTION_MASK)
+    order = np.arange(len(text))
+    order[rows] = len(text) + np.arange(len(rows))
+    return pa.concat_arrays([text, masked.cast(text.type)]).take(pa.array(order))
+
+
+def _rows_containing(text: pa.Array, byte: int) -> np.ndarray:
+    """Indices of the strings that contain `byte` (an ASCII byte), without a per-string search."""
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)) or len(text) == 0:
+        hits = pc.fill_null(pc.match_substring(text.cast(pa.string()), chr(byte)), False)
+        return np.flatnonzero(hits.to_numpy(zero_copy_only=False))
+    width = 8 if pa.types.is_large_string(text.type) else 4
+    offsets = np.frombuffer(text.buffers()[1], np.int64 if width == 8 else np.int32, count=len(text) + 1,
+                            offset=text.offset * width)
+    data = text.buffers()[2]
+    if data is None:
+        return np.zeros(0, np.int64)
+    raw = np.frombuffer(data, np.uint8)[offsets[0]:offsets[-1]]
+    pos = np.flatnonzero(raw == byte) + offsets[0]
+    if len(pos) == 0:
+        return np.zeros(0, np.int64)
+    rows = np.unique(np.searchsorted(offsets, pos, side="right") - 1)
+    if text.null_count:  # a null slot may still own bytes
+        rows = rows[text.is_valid().to_numpy(zero_copy_only=False)[rows]]
+    return rows
 
 
 def mask_mentions_str(text: str) -> str:
