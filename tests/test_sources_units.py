@@ -206,3 +206,13 @@ def test_sample_files_are_what_the_generator_writes(tmp_path: Path) -> None:
     assert (tmp_path / "twarc2/search.jsonl").read_bytes() == (DATA / "twarc2/search.jsonl").read_bytes()
     assert orjson.loads((tmp_path / "telegram/result.json").read_bytes()) == orjson.loads(
         (DATA / "telegram/result.json").read_bytes())
+
+
+def test_counts_parse_clean_and_messy_spellings():
+    import pyarrow as pa
+
+    from agorascope.sources._convert import to_int64
+
+    assert to_int64(pa.array(["1", "2", None])).to_pylist() == [1, 2, None]
+    messy = pa.array(["1,234", " 5 ", "3.0", "x", "", None, "99999999999999999999"])
+    assert to_int64(messy).to_pylist() == [1234, 5, 3, None, None, None, None]
