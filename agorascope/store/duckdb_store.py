@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,53 +139,47 @@ class DuckDBStore:
             table = table.take(pc.index_in(pc.unique(ids), value_set=ids))  # first occurrence of each id
         table, keys = self._drop_stored(table)
         if table.num_rows:
-            self.con.register("_incoming", table)
-            self.con.register("_incoming_keys", pa.table({"post_key": keys, "author": table.column("author")}))
-            try:
+            with self._registered(_incoming=table,
+                                  _incoming_keys=pa.table({"post_key": keys, "author": table.column("author")})):
                 self._run(_INSERT)
                 self._run(_INSERT_KEYS)
-            finally:
-                self.con.unregister("_incoming")
-                self.con.unregister("_incoming_keys")
         return table.column("post_id").combine_chunks()
 
     def _drop_stored(self, table: pa.Table) -> tuple[pa.Table, pa.Array]:
         """The rows of `table` whose post_id is not stored yet (key match, then exact check),
         with their keys (computed once: MD5 is most of the cost of the check)."""
-        self.con.register("_incoming", table)
-        try:
+        with self._registered(_incoming=table):
             keys = self.con.sql(_KEYS).to_arrow_table().column("post_key").combine_chunks()
-        finally:
-            self.con.unregister("_incoming")
-        self.con.register("_keys", pa.table({"post_key": keys}))
-        try:
+        with self._registered(_keys=pa.table({"post_key": keys})):
             known = self.con.sql(_KNOWN).to_arrow_table().column("post_key").combine_chunks()
-        finally:
-            self.con.unregister("_keys")
         if len(known) == 0:
             return table, keys
-        maybe = pc.is_in(keys, value_set=known)
-        self.con.register("_candidates", table.select(["post_id"]).filter(maybe))
-        try:
+        with self._registered(_candidates=table.select(["post_id"]).filter(pc.is_in(keys, value_set=known))):
             stored = self.con.sql(_STORED_IDS).to_arrow_table().column("post_id").combine_chunks()
-        finally:
-            self.con.unregister("_candidates")
         if len(stored) == 0:
             return table, keys
         new = pc.invert(pc.is_in(table.column("post_id"), value_set=stored))
         return table.filter(new), keys.filter(new)
 
+    @contextmanager
+    def _registered(self, **tables: pa.Table) -> Iterator[None]:
+        """Arrow tables visible to SQL under the given names for the duration of the block."""
+        for name, t in tables.items():
+            self.con.register(name, t)
+        try:
+            yield
+        finally:
+            for name in tables:
+                self.con.unregister(name)
+
     def add_quarantine(self, rows: pa.Table) -> int:
         if rows.num_rows == 0:
             return 0
-        self.con.register("_q", rows)
-        try:
+        with self._registered(_q=rows):
             row = _first(self._run(
                 "INSERT INTO quarantine SELECT source, fingerprint, record, reason, excerpt, author, "
                 "quarantined_at FROM _q ON CONFLICT DO NOTHING"
             ))
-        finally:
-            self.con.unregister("_q")
         return int(row[0]) if row else 0
 
     def begin(self) -> None:
