@@ -110,10 +110,9 @@ class NDJSONSource:
         line, mixed types) is re-read line by line so that only the bad lines are rejected."""
         mapping: dict[str, str] | None = None
         with open_bytes(path) as stream:
-            for first_line, block, long_lines in _line_blocks(stream, _BLOCK_BYTES):
+            for first_line, block, long_lines, (starts, ends) in _line_blocks(stream, _BLOCK_BYTES):
                 table = _arrow_block(block) if not long_lines else None
                 if table is not None:
-                    starts, ends = _line_bounds(block)
                     nonblank = _nonblank_lines(block, starts, ends)
                     if table.num_rows != len(nonblank):
                         table = None
@@ -230,8 +229,9 @@ class ParquetSource:
 _BLOCK_BYTES = 16 << 20
 
 
-def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]]:
-    """Yield (number of the block's first line, block of whole lines, numbers of over-long lines).
+def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int], tuple[np.ndarray, np.ndarray]]]:
+    """Yield (number of the block's first line, block of whole lines, numbers of over-long lines,
+    (start, end) offsets of its lines).
 
     Over-long lines (> MAX_RECORD_BYTES) are replaced by an empty line and reported, so that a
     10 MB field never sits whole in memory and line numbering stays exact.
@@ -267,7 +267,7 @@ def _line_blocks(stream: Any, size: int) -> Iterator[tuple[int, bytes, set[int]]
         # over-long lines fully inside the block
         starts, ends = _line_bounds(block)
         long_lines.update((np.flatnonzero(ends - starts > MAX_RECORD_BYTES) + line_no).tolist())
-        yield line_no, block, long_lines
+        yield line_no, block, long_lines, (starts, ends)
         line_no += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
 
 
