@@ -89,13 +89,23 @@ def main() -> None:
     rows.append((f"embed {args.model} (sample, repost cache vs none)", cached, naive, rss_mb()))
 
     x = np.resize(x_sample, (n, x_sample.shape[1]))
-    sentiment.predict(x[:10], norm[:10], model=args.model)  # load the head
-    t = time.perf_counter()
-    sentiment.predict(x, model=args.model)
-    fast = rate(n, time.perf_counter() - t)
-    t = time.perf_counter()
-    sentiment.predict(x, norm, model=args.model)
-    joint = rate(n, time.perf_counter() - t)
+    langs = langid.detect(texts_arr)[0]
+    head = sentiment.load_head(args.model)
+    sentiment.predict(x[:10], norm[:10], model=args.model)  # warm up
+
+    def best_rate(fn: object, reps: int = 3) -> float:  # best of 3: the machine is shared
+        best = float("inf")
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()  # type: ignore[operator]
+            best = min(best, time.perf_counter() - t0)
+        return rate(n, best)
+
+    fast = best_rate(lambda: sentiment.predict(x, model=args.model))
+    joint = best_rate(lambda: sentiment.predict(x, norm, model=args.model))
+    routed = best_rate(lambda: sentiment.predict(x, norm, langs=langs, model=args.model))
+    # the previous path: build the sparse n-gram matrix, then a sparse x dense product
+    sparse = best_rate(lambda: x @ head.wj_emb + np.asarray(sentiment.ngram_features(norm) @ head.wj_ng.T))
     norm_list = norm.to_pylist()
     t = time.perf_counter()
     for i in range(m):  # the naive path: one call per post
@@ -106,7 +116,9 @@ def main() -> None:
         sentiment.predict(x[i:i + 1], norm_list[i:i + 1], model=args.model)
     slow_joint = rate(m, time.perf_counter() - t)
     rows.append(("sentiment head (embeddings only)", fast, slow, rss_mb()))
-    rows.append(("sentiment head (+ char n-grams)", joint, slow_joint, rss_mb()))
+    rows.append(("sentiment head (+ char n-grams, every post)", joint, slow_joint, rss_mb()))
+    rows.append(("sentiment head (routed by language, as enrich)", routed, slow_joint, rss_mb()))
+    rows.append(("sentiment n-grams via sparse matrix (old path)", sparse, slow_joint, rss_mb()))
 
     print(f"\n{'stage':<48} {'agorascope posts/s':>18} {'naive posts/s':>14} {'speed-up':>9} {'peak RSS MB':>12}")
     for name, f, s, r in rows:

