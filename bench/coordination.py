@@ -9,9 +9,10 @@ subprocess, which reports wall time and its peak RSS (including its worker proce
 * load: ours = simulate batches → `Project.ingest_batches` (validate, pseudonymise, DuckDB);
   toolkit = its CSV → SQLite preprocess (`preprocess_csv_files`), plus deleting the '' URLs its
   CSV reader makes of empty `urls` cells (otherwise everyone without a link is co-linked).
-* analysis: ours raw (no filter, no cap, min weight 1: the toolkit's computation) and ours at
-  default parameters (cap + null-model filter + Leiden clusters); toolkit at min_edge_weight 1,
-  n_threads 2.
+* analysis: ours `network_to_parquet` (no filter, no cap, min weight 1: the toolkit's computation,
+  streamed to Parquet as the toolkit writes its table into SQLite; phase `ours-co-<kind>-network`),
+  ours raw in memory with evidence (`-raw`) or without (`-rawedges`), and ours at default
+  parameters (cap + null-model filter + Leiden clusters); toolkit at min_edge_weight 1, n_threads 2.
 * co-text: ours on the full corpus; the toolkit's co_similar_tweet (Jaccard 0.8) on the first
   `--text-posts` posts (its all-pairs-in-window comparison is too slow for 1M here) — the
   extrapolation to the full corpus is labelled as such.
@@ -27,13 +28,21 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: DuckDB spills to disk beyond this (the machine is shared; the raw network can be quadratic).
-MEMORY_LIMIT = "4GB"
+MEMORY_LIMIT = ["1500MB"]
 POP_EXPONENT = [1.1]
 sys.path.insert(0, str(ROOT))
+
+
+def _cpu_s() -> float:
+    """User + system CPU seconds of this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _rss_mb() -> float:
@@ -74,7 +83,7 @@ def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> di
             pacsv.write_csv(pa.table(csv), work / fname)
         out["rows"] = t.num_rows
         return out
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_s()
     if name == "ours-load":
         import pyarrow.parquet as pq
 
@@ -92,11 +101,29 @@ def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> di
 
         _, _, base, mode = name.split("-")  # ours-co-<kind>-<mode>
         kind = "co-" + base
-        p = Project.open(work / "ours", memory_limit=MEMORY_LIMIT)
-        if mode in ("raw", "rawedges"):  # rawedges: the edge list only, like the toolkit's output
+        p = Project.open(work / "ours", memory_limit=MEMORY_LIMIT[0])
+        if mode == "network":  # the toolkit's output: the unfiltered edge list, streamed to Parquet
+            from agorascope.analysis.coordination import network_to_parquet
+
+            n = network_to_parquet(p.store, work / f"ours_{base}_network.parquet", kinds=[kind], window_s=60,
+                                   min_weight=1)
+            out["edges"], out["directed_edges"] = n, 2 * n
+            p.close()
+            out["wall_s"] = round(time.perf_counter() - t0, 2)
+            out["cpu_s"] = round(_cpu_s() - c0, 2)
+            out["peak_rss_mb"] = round(_rss_mb(), 0)
+            return out
+        if mode in ("raw", "rawedges", "prefix"):  # rawedges: the edge list only, like the toolkit's output
+            until = None
+            if mode == "prefix":  # the posts of the toolkit's co-text input (the corpus' first rows in time)
+                import pyarrow.compute as pc
+                import pyarrow.parquet as pq
+
+                ts = pq.read_table(work / "posts.parquet", columns=["created_at"]).slice(0, text_posts)
+                until = pc.max(ts["created_at"]).as_py() + timedelta(microseconds=1)
             res = coordination(p.store, kinds=[kind], window_s=60, min_weight=1, min_objects=1, significance=None,
                                max_per_object=None, clusters=False, save=False, min_tokens=1,
-                               evidence=mode == "raw")
+                               evidence=mode == "raw", until=until)
         else:
             res = coordination(p.store, kinds=[kind], window_s=60)
             groups = json.loads((work / "groups.json").read_text())
@@ -148,13 +175,15 @@ def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> di
         out["directed_edges"] = con.execute(f"SELECT count(*) FROM {table} WHERE user_1 <> user_2").fetchone()[0]
         con.close()
     out["wall_s"] = round(time.perf_counter() - t0, 2)
+    out["cpu_s"] = round(_cpu_s() - c0, 2)
     out["peak_rss_mb"] = round(_rss_mb(), 0)
     return out
 
 
 def run(name: str, args: argparse.Namespace) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--phase", name, "--work", str(args.work), "--posts", str(args.posts),
-           "--days", str(args.days), "--text-posts", str(args.text_posts), "--pop-exponent", str(args.pop_exponent)]
+           "--days", str(args.days), "--text-posts", str(args.text_posts), "--pop-exponent", str(args.pop_exponent),
+           "--memory-limit", args.memory_limit]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=args.phase_timeout)
@@ -181,14 +210,16 @@ def main() -> None:
     ap.add_argument("--pop-exponent", type=float, default=1.1, help="Zipf exponent of item popularity")
     ap.add_argument("--phase-timeout", type=int, default=900, help="seconds before a phase is given up")
     ap.add_argument("--only", default=None, help="comma-separated phases to run (default: all)")
+    ap.add_argument("--memory-limit", default=MEMORY_LIMIT[0], help="DuckDB memory_limit of our phases")
     args = ap.parse_args()
     POP_EXPONENT[0] = args.pop_exponent
+    MEMORY_LIMIT[0] = args.memory_limit
     if args.phase:
         print(json.dumps(phase(args.phase, args.work, args.posts, args.days, args.text_posts)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
-    phases = ["gen", "ours-load", "tk-load", "ours-co-repost-raw", "tk-co-repost", "ours-co-repost-default",
-              "ours-co-link-raw", "tk-co-link", "ours-co-link-default", "ours-co-text-raw", "ours-co-text-default",
+    phases = ["gen", "ours-load", "tk-load", "ours-co-repost-network", "tk-co-repost", "ours-co-repost-default",
+              "ours-co-link-network", "tk-co-link", "ours-co-link-default", "ours-co-text-raw", "ours-co-text-default",
               "tk-load-text", "tk-co-text"]
     if args.only:
         phases = args.only.split(",")
@@ -196,8 +227,8 @@ def main() -> None:
     print(f"\nposts: {args.posts:,} over {args.days:g} days, popularity Zipf {args.pop_exponent:g}, window 60 s "
           "(2 shared cores: timings contended)\n")
     print(f"{'step':<22}{'agorascope s':>14}{'RSS MB':>9}{'toolkit s':>12}{'RSS MB':>9}{'edges ours/toolkit':>22}")
-    pairs = [("load", "ours-load", "tk-load"), ("co-repost", "ours-co-repost-raw", "tk-co-repost"),
-             ("co-link", "ours-co-link-raw", "tk-co-link"), ("co-text", "ours-co-text-raw", "tk-co-text")]
+    pairs = [("load", "ours-load", "tk-load"), ("co-repost", "ours-co-repost-network", "tk-co-repost"),
+             ("co-link", "ours-co-link-network", "tk-co-link"), ("co-text", "ours-co-text-raw", "tk-co-text")]
     for label, o, t in pairs:
         ro, rt = res.get(o, {}), res.get(t, {})
         edges = f"{ro.get('directed_edges', '-')}/{rt.get('directed_edges', '-')}"

@@ -165,6 +165,8 @@ def test_cli(planted: tuple[Project, dict[str, set[str]]], tmp_path: Path) -> No
     p, _ = planted
     api = coordination(p.store, kinds=["co-link", "co-reply"], save=False).summary()
     assert api["edges_by_kind"]["co-link"] > 90 and api["clusters"] == 2
+    raw = coordination(p.store, kinds=["co-link"], min_weight=2, min_objects=1, significance=None,
+                       max_per_object=None, clusters=False, evidence=False, save=False).edges
     p.close()  # the CLI opens the project itself
     env = {**os.environ, "AGORASCOPE_PROJECT": str(p.dir)}
     r = CliRunner().invoke(app, ["coordination", "--kind", "co-link,co-reply", "--window", "60", "--out",
@@ -173,6 +175,13 @@ def test_cli(planted: tuple[Project, dict[str, set[str]]], tmp_path: Path) -> No
     got = json.loads(r.stdout)
     assert got["edges_by_kind"] == api["edges_by_kind"] and got["clusters"] == 2
     assert (tmp_path / "o" / "evidence.parquet").exists()
+    r = CliRunner().invoke(app, ["coordination", "--kind", "co-link", "--network", str(tmp_path / "net.parquet"),
+                                 "--min-weight", "2", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    net = pq.read_table(tmp_path / "net.parquet")
+    assert json.loads(r.stdout)["edges"] == net.num_rows == raw.num_rows > 1000
+    assert net.sort_by([("author_a", "ascending"), ("author_b", "ascending")])["weight_ab"].equals(
+        raw.sort_by([("author_a", "ascending"), ("author_b", "ascending")])["weight_ab"])
     r = CliRunner().invoke(app, ["coordination", "--kind", "co-meme", "--json"], env=env)
     assert r.exit_code != 0 and "Unknown coordination kind" in str(r.exception)
     r = CliRunner().invoke(app, ["coordination", "--window", "-5"], env=env)

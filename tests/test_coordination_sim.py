@@ -2,7 +2,8 @@
 
 Precision counts a flagged account as right when it belongs to any planted group (the sim's co-link
 group also posts near-identical texts within seconds, so co-text rightly flags it); recall is
-measured on the group of the kind analysed. Both also hold for the own group alone here.
+measured on the group of the kind analysed. Precision on the own group alone also holds here, except
+for co-text (see the test).
 """
 
 from __future__ import annotations
@@ -37,4 +38,7 @@ def test_sim_groups_found_at_defaults(simulated: tuple[Project, dict[str, set[st
     precision = len(found & planted) / len(found)
     own_precision = len(found & groups[kind]) / len(found)
     recall = len(found & groups[kind]) / len(groups[kind])
-    assert precision >= 0.95 and own_precision >= 0.95 and recall >= 0.95, (kind, precision, own_precision, recall)
+    assert precision >= 0.95 and recall >= 0.95, (kind, precision, own_precision, recall)
+    # co-text's exact join also finds the co-link group's near-identical texts (Jaccard 0.89, seconds
+    # apart, three times): right, but not the co-text group's own accounts
+    assert own_precision >= (0.8 if kind == "co-text" else 0.95), (kind, own_precision)

@@ -87,3 +87,57 @@ def test_undirected_edges_match_toolkit_at_min_weight(both: tuple[Project, str])
     res = coordination(p.store, kinds=["co-repost"], window_s=60, min_weight=2, min_objects=1, significance=None,
                        max_per_object=None, clusters=False, save=False)
     assert {frozenset((r["author_a"], r["author_b"])) for r in res.edges.to_pylist()} == want
+
+
+@pytest.mark.parametrize("kind", ["co-repost", "co-link", "co-text"])
+def test_partitioned_pairs_equal_toolkit(both: tuple[Project, str], kind: str,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny partitions (dozens of them) give the same edges, weights and evidence as one partition."""
+    import agorascope.analysis.coordination as C
+
+    p, db = both
+    kw = {"kinds": [kind], "window_s": 60, "min_weight": 1, "min_objects": 1, "significance": None,
+          "max_per_object": None, "min_tokens": 1, "clusters": False, "save": False}
+    one = coordination(p.store, **kw)
+    monkeypatch.setattr(C, "PAIRS_PER_PARTITION", 300)
+    many = coordination(p.store, **kw)
+    assert many.edges.equals(one.edges)
+    assert many.evidence.equals(one.evidence) and many.evidence.num_rows > 100
+    assert _ours(p, kind, 60, 1) == _toolkit(db, kind, 60, 1)  # still partitioned (monkeypatched)
+
+
+@pytest.mark.parametrize("kind,min_weight", [("co-repost", 1), ("co-link", 2)])
+def test_network_to_parquet_equals_toolkit(both: tuple[Project, str], tmp_path, kind: str, min_weight: int,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streamed unfiltered network (the toolkit's computation) holds exactly the toolkit's directed edges."""
+    import pyarrow.parquet as pq
+
+    import agorascope.analysis.coordination as C
+
+    p, db = both
+    monkeypatch.setattr(C, "PAIRS_PER_PARTITION", 500)
+    n = C.network_to_parquet(p.store, tmp_path / "net.parquet", kinds=[kind], window_s=60, min_weight=min_weight)
+    rows = pq.read_table(tmp_path / "net.parquet").to_pylist()
+    assert len(rows) == n
+    got = {(r["author_a"], r["author_b"], r["weight_ab"]) for r in rows if r["weight_ab"] >= min_weight} | \
+          {(r["author_b"], r["author_a"], r["weight_ba"]) for r in rows if r["weight_ba"] >= min_weight}
+    assert got == _toolkit(db, kind, 60, min_weight)
+    assert not {t for t in p.store.tables() if t.startswith("_coord")}
+
+
+@pytest.mark.parametrize("similarity", [0.5, 0.9])
+def test_cotext_prefix_filter_exact_at_other_thresholds(both: tuple[Project, str], similarity: float) -> None:
+    """The prefix filter is exact at any threshold (a lower one means longer prefixes), not only at 0.8."""
+    p, db = both
+    cn.compute_co_similar_tweet(db, 60, min_edge_weight=1, n_threads=2, similarity_threshold=similarity)
+    con = sqlite3.connect(db)
+    try:
+        want = {(a, b, w) for a, b, w in con.execute("SELECT user_1, user_2, weight FROM co_similar_tweet_network")
+                if a != b}
+    finally:
+        con.close()
+    res = coordination(p.store, kinds=["co-text"], window_s=60, min_weight=1, min_objects=1, significance=None,
+                       max_per_object=None, min_tokens=1, text_similarity=similarity, clusters=False, save=False)
+    got = {(r["author_a"], r["author_b"], r["weight_ab"]) for r in res.edges.to_pylist()} | \
+          {(r["author_b"], r["author_a"], r["weight_ba"]) for r in res.edges.to_pylist()}
+    assert got == want and len(want) > 20

@@ -8,7 +8,10 @@ Definitions (exact; `docs/parts/coordination-architecture.md` explains the choic
   token set has Jaccard ≥ `text_similarity` with the other post's (see `coordination_text`).
 * **Co-occurrence**: two posts by authors a ≠ b on the same object with |t_a − t_b| ≤ `window_s`
   (a *sliding* window, inclusive; not fixed bins). It is computed as an equi-join on
-  (kind, object, ⌊t/W⌋) against the neighbouring buckets, then filtered on |Δt| ≤ W.
+  (kind, object, ⌊t/W⌋) against the neighbouring buckets, then filtered on |Δt| ≤ W, in
+  partitions of the first author's hash (about `PAIRS_PER_PARTITION` post pairs each), so memory
+  stays bounded however large the network; `network_to_parquet` streams the unfiltered network
+  (the toolkit's computation) to a file.
 * **Directed weights**: `weight_ab` = how many of a's posts have at least one co-occurring post by
   b (b's likewise); `weight` = max(weight_ab, weight_ba). These are exactly the directed weights
   of `coordination_network_toolkit` (its table holds (a, b, weight_ab) and (b, a, weight_ba)).
@@ -36,13 +39,14 @@ import json
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from agorascope.analysis import coordination_sql as Q
 from agorascope.errors import ConfigError
@@ -205,39 +209,20 @@ def coordination(
               "min_hashtags": int(min_hashtags), "evidence": bool(evidence), "seed": seed}
     t0 = time.perf_counter()
     con = store.con
-    where, wparams = "", []
-    if since is not None:
-        where += " AND created_at >= ?"
-        wparams.append(since)
-    if until is not None:
-        where += " AND created_at < ?"
-        wparams.append(until)
+    where, wparams = _time_filter(since, until)
     window_us = round(float(window_s) * 1e6)
-    bucket_us = max(window_us, 1)
 
-    obj_kinds = [k for k in ks if k != "co-text"]
-    parts, pparams = [], []
-    for k in obj_kinds:
-        parts.append(Q.OBJECT_SQL[k].format(where=where, min_hashtags=int(min_hashtags)))
-        pparams += wparams
-    if parts:
-        con.execute("CREATE OR REPLACE TEMP TABLE _coord_obj AS " + " UNION ALL ".join(parts), pparams)
-    else:
-        con.execute("CREATE OR REPLACE TEMP TABLE _coord_obj AS " + Q.OBJECT_SQL["co-reply"].format(where="")
-                    + " AND FALSE")
-    con.execute("CREATE OR REPLACE TEMP TABLE _coord_b AS " + Q.capped_objects_sql(max_per_object), [bucket_us])
-    con.execute(Q.PAIRS_SQL.format(self_loops=Q.SELF_LOOPS_SQL if self_loops else ""), [window_us])
-    if "co-text" in ks:
-        from agorascope.analysis.coordination_text import build_text_pairs
-
-        build_text_pairs(con, where=where, params=wparams, window_us=window_us, bucket_us=bucket_us,
-                         max_per_object=max_per_object, self_loops=self_loops, threshold=float(text_similarity),
-                         min_tokens=int(min_tokens), seed=seed)
-    con.execute(Q.PAIR_COUNTS_SQL)
-    con.execute(Q.CANDIDATES_SQL, [max(int(min_weight), int(min_objects))])
-    ln_alpha = math.log(significance) if significance is not None else None
-    con.execute(Q.EDGES_SQL, [int(min_weight), int(min_objects), ln_alpha, ln_alpha])
-    con.execute(Q.EVIDENCE_SQL + ("" if evidence else " LIMIT 0"))
+    old_order = _setting(con, "preserve_insertion_order")
+    con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream big CTAS without ordering buffers
+    try:
+        st = _pair_stage(con, ks, where=where, wparams=wparams, window_us=window_us, max_per_object=max_per_object,
+                         self_loops=self_loops, text_similarity=text_similarity, min_tokens=min_tokens,
+                         min_hashtags=min_hashtags, seed=seed, least=max(int(min_weight), int(min_objects)))
+        ln_alpha = math.log(significance) if significance is not None else None
+        con.execute(Q.EDGES_SQL, [int(min_weight), int(min_objects), ln_alpha, ln_alpha]).fetchall()
+        _evidence(con, evidence=evidence, where=where, wparams=wparams, window_us=window_us, **st)
+    finally:
+        _restore(con, old_order)
     edges = con.sql(f"SELECT {Q.EDGE_COLUMNS} FROM _coord_edges ORDER BY kind, author_a, author_b").to_arrow_table()
     evidence = con.sql("SELECT author_a, author_b, kind, object, a_post_id, b_post_id, a_at, b_at, delta_s "
                        "FROM _coord_evidence ORDER BY kind, author_a, author_b, a_at, a_post_id, b_post_id"
@@ -251,7 +236,7 @@ def coordination(
     seconds = time.perf_counter() - t0
     result = CoordinationResult(edges=edges, evidence=evidence, clusters=cl, cluster_stats=stats, params=params,
                                 seconds=seconds)
-    for t in ("_coord_obj", "_coord_b", "_coord_pairs", "_coord_pc", "_coord_cand", "_ct_posts", "_coord_clusters"):
+    for t in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {t}")
     if save and not getattr(store, "read_only", False):
         _save(store, result)
@@ -260,6 +245,178 @@ def coordination(
     log.info("coordination %s: %d edges, %d clusters in %.1fs", ",".join(ks), edges.num_rows,
              stats.num_rows, seconds)
     return result
+
+
+#: The columns `network_to_parquet` writes (see `coordination_sql.NETWORK_PART_SQL`).
+NETWORK_COLUMNS = ("author_a, author_b, kind, weight, weight_ab, weight_ba, n_objects, n_pairs, first_at, last_at, "
+                   "median_delta_s")
+_NETWORK_BATCH = 500_000
+
+#: Post pairs per partition of the pair step (about 64 bytes each, plus the aggregation's state).
+PAIRS_PER_PARTITION = 4_000_000
+
+_TEMP_TABLES = ("_coord_b", "_coord_pairs", "_coord_pc", "_coord_cs", "_coord_auth", "_coord_tested", "_coord_nbp",
+                "_coord_evb", "_coord_evp", "_coord_evpost", "_ct_pairs", "_ct_posts", "_coord_clusters",
+                "_coord_names")
+
+
+def _pair_stage(con: Any, ks: list[str], *, where: str, wparams: list[Any], window_us: int,
+                max_per_object: int | None, self_loops: bool, text_similarity: float, min_tokens: int,
+                min_hashtags: int, seed: int, least: int,
+                sink: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Slim objects → co-occurring post pairs, partition by partition → candidate edges + null-model inputs.
+
+    The pairs are computed in partitions of the first author's hash, each holding about
+    `PAIRS_PER_PARTITION` post pairs, so the pair table never holds the whole network; every
+    partition adds its author pairs' statistics to `_coord_cs` (only pairs with at least `least`
+    post pairs) and the null model's counts to `_coord_tested` / `_coord_nbp`. With a `sink`
+    (the streamed network), each partition's `_coord_cs` rows are handed to it and dropped, and
+    no null model is computed.
+    """
+    bucket_us = max(window_us, 1)
+    obj_kinds = [k for k in ks if k != "co-text"]
+    objects_sql, oparams = _objects_sql(obj_kinds, where, wparams, min_hashtags)
+    con.execute("CREATE OR REPLACE TEMP TABLE _coord_b AS " + Q.slim_objects_sql(objects_sql, max_per_object),
+                [bucket_us, *oparams]).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE _ct_pairs (kid SMALLINT, oid UBIGINT, aid_a UBIGINT, aid_b UBIGINT, "
+                "pid_a UBIGINT, pid_b UBIGINT, a_t BIGINT, b_t BIGINT)").fetchall()
+    if "co-text" in ks:
+        from agorascope.analysis.coordination_text import build_text_pairs
+
+        build_text_pairs(con, where=where, params=wparams, window_us=window_us, bucket_us=bucket_us,
+                         max_per_object=max_per_object, self_loops=self_loops, threshold=float(text_similarity),
+                         min_tokens=int(min_tokens), seed=seed)
+    loops = Q.SELF_LOOPS_SQL if self_loops else ""
+    join_rows = int(con.execute(Q.JOIN_ROWS_SQL).fetchone()[0]) // 2
+    join_rows += int(con.execute("SELECT count(*) FROM _ct_pairs").fetchone()[0])
+    parts = max(1, math.ceil(join_rows / PAIRS_PER_PARTITION))
+    for ddl in Q.ACC_DDL:
+        con.execute(ddl).fetchall()
+    for part in range(parts):
+        con.execute(Q.PAIRS_SQL.format(src="_coord_b", parts=parts, part=part, self_loops=loops),
+                    [window_us]).fetchall()
+        con.execute(Q.PAIR_COUNTS_SQL).fetchall()
+        if sink is None:
+            con.execute(Q.PART_TESTED_SQL).fetchall()
+            con.execute(Q.PART_NB_SQL).fetchall()
+        con.execute(Q.PART_CAND_SQL, [least, least]).fetchall()
+        if sink is not None:
+            con.execute("DROP TABLE IF EXISTS _coord_pairs").fetchall()
+            sink()
+            con.execute("DELETE FROM _coord_cs").fetchall()
+    con.execute("DROP TABLE IF EXISTS _coord_pairs").fetchall()
+    log.debug("coordination: %d partition(s) for about %d post pairs", parts, join_rows)
+    if sink is None:
+        con.execute(Q.AUTH_SQL).fetchall()
+    return {"objects_sql": objects_sql, "oparams": oparams, "obj_kinds": obj_kinds, "text": "co-text" in ks,
+            "loops": loops}
+
+
+def _restore(con: Any, old_order: Any) -> None:
+    con.execute(f"SET preserve_insertion_order = {'true' if old_order in (None, True, 'true') else 'false'}")
+
+
+def network_to_parquet(store: DuckDBStore, path: Path | str, *, kinds: str | Sequence[str] = ("co-repost",),
+                       window_s: float = DEFAULTS["window_s"], min_weight: int = 1, since: datetime | None = None,
+                       until: datetime | None = None, self_loops: bool = False, text_similarity: float = 0.8,
+                       min_tokens: int = 1, min_hashtags: int = DEFAULTS["min_hashtags"]) -> int:
+    """Write the *unfiltered* network (no cap, no null model, no clusters, no evidence) to Parquet.
+
+    This is `coordination_network_toolkit`'s computation (its `min_edge_weight` is `min_weight`
+    here; each row has both directed weights) at bounded memory: the pairs are computed partition
+    by partition and the edges are streamed to `path` without being held in memory, so it scales
+    to networks far larger than RAM. Columns: `NETWORK_COLUMNS` (those of `CoordinationResult.edges`
+    without the null model's, which only `coordination` applies), rows unordered. Returns the
+    number of edges written.
+    """
+    ks = _kinds(kinds)
+    _check("window_s", window_s, lo=0)
+    _check("min_weight", min_weight, lo=1, integer=True)
+    _check("text_similarity", text_similarity, lo=1e-9, hi=1)
+    _check("min_tokens", min_tokens, lo=1, integer=True)
+    _check("min_hashtags", min_hashtags, lo=1, integer=True)
+    con = store.con
+    where, wparams = _time_filter(since, until)
+    old_order = _setting(con, "preserve_insertion_order")
+    con.execute("SET preserve_insertion_order = false")
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer: list[pq.ParquetWriter] = []
+    n = [0]
+
+    def sink() -> None:  # one partition's edges → row groups of the one output file
+        reader = con.sql(Q.NETWORK_PART_SQL, params=[int(min_weight)]).to_arrow_reader(_NETWORK_BATCH)
+        for batch in reader:
+            if not writer:
+                writer.append(pq.ParquetWriter(out, batch.schema))
+            writer[0].write_batch(batch.cast(writer[0].schema))
+            n[0] += batch.num_rows
+
+    try:
+        con.execute(Q.NAMES_SQL).fetchall()
+        _pair_stage(con, ks, where=where, wparams=wparams, window_us=round(float(window_s) * 1e6),
+                    max_per_object=None, self_loops=self_loops, text_similarity=text_similarity,
+                    min_tokens=min_tokens, min_hashtags=min_hashtags, seed=7, least=int(min_weight), sink=sink)
+        if not writer:  # no edges: an empty file with the schema
+            pq.write_table(con.sql(Q.NETWORK_PART_SQL + " AND FALSE", params=[1]).to_arrow_table(), out)
+    finally:
+        if writer:
+            writer[0].close()
+        _restore(con, old_order)
+        for t in _TEMP_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    return n[0]
+
+
+def _time_filter(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
+    where, wparams = "", []
+    if since is not None:
+        where += " AND created_at >= ?"
+        wparams.append(since)
+    if until is not None:
+        where += " AND created_at < ?"
+        wparams.append(until)
+    return where, wparams
+
+
+def _setting(con: Any, name: str) -> Any:
+    try:
+        return con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
+    except Exception:  # an unknown setting in another DuckDB version: leave it
+        return None
+
+
+def _objects_sql(obj_kinds: list[str], where: str, wparams: list[Any], min_hashtags: int) -> tuple[str, list[Any]]:
+    """The UNION ALL of the kinds' object queries (or an empty one) and its parameters."""
+    parts, params = [], []
+    for k in obj_kinds:
+        parts.append(Q.OBJECT_SQL[k].format(where=where, min_hashtags=int(min_hashtags)))
+        params += wparams
+    if not parts:
+        return Q.OBJECT_SQL["co-reply"].format(where="") + " AND FALSE", []
+    return " UNION ALL ".join(parts), params
+
+
+def _evidence(con: Any, *, evidence: bool, objects_sql: str, oparams: list[Any], where: str, wparams: list[Any],
+              obj_kinds: list[str], text: bool, window_us: int, loops: str) -> None:
+    """`_coord_evidence`: every post pair of a kept edge, recomputed from the kept edges' authors only."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _coord_evp AS SELECT * FROM _ct_pairs LIMIT 0").fetchall()
+    n_pairs = con.execute("SELECT coalesce(sum(n_pairs), 0) FROM _coord_edges").fetchone()[0] if evidence else 0
+    if n_pairs:
+        con.execute(Q.EV_B_SQL).fetchall()
+        parts = max(1, math.ceil(int(n_pairs) / PAIRS_PER_PARTITION))
+        for part in range(parts):
+            con.execute(Q.PAIRS_SQL.format(src="_coord_evb", parts=parts, part=part, self_loops=loops),
+                        [window_us]).fetchall()
+            con.execute(Q.EV_PAIRS_SQL).fetchall()
+    objects, params = (objects_sql, list(oparams)) if obj_kinds else ("", [])
+    if text:
+        objects = (objects + " UNION ALL " if objects else "") + Q.COTEXT_POSTS_SQL.format(where=where)
+        params += wparams
+    if not objects:
+        objects = Q.OBJECT_SQL["co-reply"].format(where="") + " AND FALSE"
+    con.execute(Q.EV_POSTS_SQL.format(objects=objects), params).fetchall()
+    con.execute(Q.EVIDENCE_SQL).fetchall()
 
 
 def _empty_clusters() -> tuple[pa.Table, pa.Table]:

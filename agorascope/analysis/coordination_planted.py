@@ -35,6 +35,11 @@ class Planted:
         return pa.Table.from_batches(self.batches)
 
 
+def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One Array (pa.array of a large numpy array may come back chunked)."""
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
 def planted_corpus(*, posts: int = 40_000, days: float = 2.0, accounts: int = 3_000, hyper: int = 40,
                    group_size: int = 15, events: int = 12, spread_s: float = 20.0, kinds: tuple[str, ...] = GROUP_KINDS,
                    seed: int = 7, integer_seconds: bool = True,
@@ -113,8 +118,8 @@ def planted_corpus(*, posts: int = 40_000, days: float = 2.0, accounts: int = 3_
         "created_at": pa.array((ts * 1e6).astype("int64"), pa.timestamp("us", tz="UTC")),
         "text": pa.array(texts, pa.string()),
         "urls": pa.ListArray.from_arrays(np.r_[0, np.cumsum(has_url)].astype(np.int32),
-                                         url_str.filter(pa.array(has_url))),
-        "hashtags": pa.ListArray.from_arrays(offs.astype(np.int32), pa.array(tags[tag_idx])),
+                                         _flat(url_str.filter(pa.array(has_url)))),
+        "hashtags": pa.ListArray.from_arrays(offs.astype(np.int32), _flat(pa.array(tags[tag_idx]))),
         "repost_of": pa.array(np.where(kind == 0, ids_np[np.maximum(target, 0)], None), pa.string()),
         "reply_to": pa.array(np.where(kind == 2, ids_np[np.maximum(target, 0)], None), pa.string()),
     })

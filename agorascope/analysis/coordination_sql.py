@@ -39,95 +39,133 @@ OBJECT_SQL: dict[str, str] = {
 }
 
 
-#: Kind codes in the slim pair table.
+#: co-text posts, for looking up the posts behind co-text evidence (the object is the text pair).
+COTEXT_POSTS_SQL = """
+        SELECT 'co-text' AS kind, CAST(NULL AS VARCHAR) AS object, post_id, author, platform,
+               created_at AS at_ts, epoch_us(created_at) AS t_us, FALSE AS is_repost
+        FROM posts WHERE repost_of IS NULL AND text IS NOT NULL AND author IS NOT NULL {where}"""
+
+
+#: Kind codes in the slim tables.
 KIND_IDS = {"co-repost": 1, "co-link": 2, "co-text": 3, "co-hashtag": 4, "co-reply": 5}
 _KID = ("CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_IDS.items()) + " END")
+_KIND_NAME = "CASE {col} " + " ".join(f"WHEN {v} THEN '{n}'" for n, v in KIND_IDS.items()) + " END"
 
-#: Columns of `_coord_b`, in order (co-text adds its rows with the same layout).
-B_COLUMNS = "kind, object, post_id, author, platform, at_ts, t_us, is_repost, bk, kid, aid, pid, oid"
+#: Columns of `_coord_b`, in order (co-text adds its rows with the same layout, `oid` NULL).
+B_COLUMNS = "kid, oid, aid, pid, t_us, bk"
 
 
-def capped_objects_sql(max_per_object: int | None) -> str:
-    """`_coord_obj` rows with their time bucket and 64-bit hashes of author, post and object.
+def slim_objects_sql(objects_sql: str, max_per_object: int | None) -> str:
+    """`_coord_b`: one slim row per (kind, object, post): 64-bit hashes of object, author and post,
+    the time in µs and its W-bucket. Strings are looked up again only for kept edges.
 
     At most `max_per_object` posts per (object, bucket) are kept: a deterministic pseudo-random
-    sample (ordered by `hash(post_id)`), so a rerun keeps the same ones. Parameter: bucket width in µs.
-    The hashes keep the pair table slim (eight numbers a row); collisions among 64-bit hashes of
-    10⁷ posts have a probability of about 3·10⁻⁶.
+    sample (ordered by `hash(post_id)`), so a rerun keeps the same ones. Parameters: bucket width
+    in µs, then those of `objects_sql`. Collisions among 64-bit hashes of 10⁷ posts have a
+    probability of about 3·10⁻⁶.
     """
-    base = (f"SELECT kind, object, post_id, author, platform, at_ts, t_us, is_repost, t_us // ? AS bk, "
-            f"CAST({_KID} AS SMALLINT) AS kid, hash(author) AS aid, hash(post_id) AS pid, hash(object) AS oid "
-            f"FROM _coord_obj")
+    base = (f"SELECT CAST({_KID} AS SMALLINT) AS kid, hash(object) AS oid, hash(author) AS aid, "
+            f"hash(post_id) AS pid, t_us, t_us // ? AS bk FROM ({objects_sql}) o")
     if max_per_object is None:
         return base
     return (f"SELECT * FROM ({base}) QUALIFY row_number() OVER "
-            f"(PARTITION BY kind, object, bk ORDER BY pid, post_id) <= {int(max_per_object)}")
+            f"(PARTITION BY kid, oid, bk ORDER BY pid) <= {int(max_per_object)}")
 
 
-#: Co-occurring post pairs, one row per unordered pair of posts: canonical orientation by the
-#: author hash (aid_a < aid_b; equal with pid_a < pid_b for self-loops). Pure equi-join: one
-#: side is expanded to the three neighbouring buckets. Parameter: window in µs.
+#: An upper bound of the join rows (before |Δt| ≤ W and the orientation), to size the partitions.
+JOIN_ROWS_SQL = """
+    WITH c AS (SELECT kid, oid, bk, count(*) AS n FROM _coord_b WHERE oid IS NOT NULL GROUP BY kid, oid, bk),
+         e AS (SELECT c.kid, c.oid, c.bk + d.d AS jk, c.n FROM c CROSS JOIN (VALUES (-1), (0), (1)) d(d))
+    SELECT coalesce(sum(e.n * c.n), 0) FROM e JOIN c ON c.kid = e.kid AND c.oid = e.oid AND c.bk = e.jk
+"""
+
+#: Co-occurring post pairs of one partition (authors a with hash(a) mod {parts} = {part}), one
+#: row per unordered pair of posts: canonical orientation by the author hash (aid_a < aid_b;
+#: equal with pid_a < pid_b for self-loops). Pure equi-join: one side is expanded to the three
+#: neighbouring buckets, and every ordered post pair meets in exactly one of them. Confirmed
+#: co-text pairs (`_ct_pairs`) join the same partition. Parameter: window in µs.
 PAIRS_SQL = """
     CREATE OR REPLACE TEMP TABLE _coord_pairs AS
     WITH a AS (SELECT o.kid, o.oid, o.aid, o.pid, o.t_us, o.bk + d.d AS jk
-               FROM _coord_b o CROSS JOIN (VALUES (-1), (0), (1)) d(d))
+               FROM {src} o CROSS JOIN (VALUES (-1), (0), (1)) d(d)
+               WHERE o.oid IS NOT NULL AND o.aid % {parts} = {part})
     SELECT a.kid, a.oid, a.aid AS aid_a, b.aid AS aid_b, a.pid AS pid_a, b.pid AS pid_b, a.t_us AS a_t, b.t_us AS b_t
-    FROM a JOIN _coord_b b ON a.kid = b.kid AND a.oid = b.oid AND a.jk = b.bk
+    FROM a JOIN {src} b ON a.kid = b.kid AND a.oid = b.oid AND a.jk = b.bk
     WHERE abs(a.t_us - b.t_us) <= ?
       AND (a.aid < b.aid {self_loops})
+    UNION ALL
+    SELECT kid, oid, aid_a, aid_b, pid_a, pid_b, a_t, b_t FROM _ct_pairs WHERE aid_a % {parts} = {part}
 """
 
 SELF_LOOPS_SQL = "OR (a.aid = b.aid AND a.pid < b.pid)"
 
-#: Candidate edges. Step 1: co-occurring post pairs per author pair (cheap: one count). An author
-#: pair can only reach min_weight / min_objects when it has that many post pairs, so only those
-#: get the distinct counts of step 2. `n_tested` (for Bonferroni) counts every candidate pair.
+#: Per partition, step 1: one cheap GROUP BY per author pair. `simple`: every row is the same
+#: post pair (most author pairs of the raw network co-occur once), so both weights are 1 and
+#: n_objects = n_pairs: no DISTINCT needed.
 PAIR_COUNTS_SQL = """
     CREATE OR REPLACE TEMP TABLE _coord_pc AS
-    SELECT kid, aid_a, aid_b, count(*) AS n_pairs FROM _coord_pairs GROUP BY kid, aid_a, aid_b
+    SELECT kid, aid_a, aid_b, count(*) AS n_pairs, min(least(a_t, b_t)) AS first_us, max(greatest(a_t, b_t)) AS last_us,
+           min(pid_a) = max(pid_a) AND min(pid_b) = max(pid_b) AS simple
+    FROM _coord_pairs GROUP BY kid, aid_a, aid_b
 """
 
-#: Step 2: directed weights (toolkit-compatible), objects, and the inputs of the null model.
-#: `r`: the author's posts in the kind; `m`: the author's posts' window neighbours by other
-#: authors; `n_rows`: all posts in the kind. Parameter: the least n_pairs worth counting.
-CANDIDATES_SQL = """
-    CREATE OR REPLACE TEMP TABLE _coord_cand AS
-    WITH act AS (SELECT kid, aid, count(*) AS r FROM _coord_b GROUP BY kid, aid),
-         tot AS (SELECT kid, count(*) AS n_rows FROM _coord_b GROUP BY kid),
-         tested AS (SELECT kid, count(*) AS n_tested FROM _coord_pc GROUP BY kid),
-         nb AS (SELECT kid, aid, sum(n) AS m FROM (
-                    SELECT kid, aid_a AS aid, sum(n_pairs) AS n FROM _coord_pc
-                    WHERE aid_a <> aid_b GROUP BY kid, aid_a
-                    UNION ALL
-                    SELECT kid, aid_b AS aid, sum(n_pairs) AS n FROM _coord_pc
-                    WHERE aid_a <> aid_b GROUP BY kid, aid_b) x
-                GROUP BY kid, aid),
-         keep AS (SELECT kid, aid_a, aid_b, n_pairs FROM _coord_pc WHERE n_pairs >= ?),
-         kp AS (SELECT p.kid, p.aid_a, p.aid_b, p.pid_a, p.pid_b, p.oid FROM _coord_pairs p
+#: Step 2: the null model's inputs accumulate over partitions: candidate pairs per kind (for
+#: Bonferroni) and each author's window neighbours by other authors.
+PART_TESTED_SQL = "INSERT INTO _coord_tested SELECT kid, count(*) FROM _coord_pc GROUP BY kid"
+PART_NB_SQL = """
+    INSERT INTO _coord_nbp
+    SELECT kid, aid_a, sum(n_pairs) FROM _coord_pc WHERE aid_a <> aid_b GROUP BY kid, aid_a
+    UNION ALL
+    SELECT kid, aid_b, sum(n_pairs) FROM _coord_pc WHERE aid_a <> aid_b GROUP BY kid, aid_b
+"""
+
+#: Step 3: directed weights (toolkit-compatible), objects and timing of the author pairs that can
+#: still reach min_weight / min_objects (weight and n_objects never exceed n_pairs). Simple pairs
+#: (above) are written directly; only the others count DISTINCT posts and objects.
+#: Parameter: the least n_pairs worth counting (twice).
+PART_CAND_SQL = """
+    INSERT INTO _coord_cs
+    WITH keep AS (SELECT kid, aid_a, aid_b FROM _coord_pc WHERE n_pairs >= ? AND NOT simple),
+         kp AS (SELECT p.kid, p.aid_a, p.aid_b, p.pid_a, p.pid_b, p.oid, abs(p.a_t - p.b_t) AS dt FROM _coord_pairs p
                 JOIN keep k ON k.kid = p.kid AND k.aid_a = p.aid_a AND k.aid_b = p.aid_b),
-         wa AS (SELECT kid, aid_a, aid_b, count(*) AS weight_ab
+         wa AS (SELECT kid, aid_a, aid_b, count(*) AS w
                 FROM (SELECT DISTINCT kid, aid_a, aid_b, pid_a FROM kp) x GROUP BY kid, aid_a, aid_b),
-         wb AS (SELECT kid, aid_a, aid_b, count(*) AS weight_ba
+         wb AS (SELECT kid, aid_a, aid_b, count(*) AS w
                 FROM (SELECT DISTINCT kid, aid_a, aid_b, pid_b FROM kp) x GROUP BY kid, aid_a, aid_b),
-         wo AS (SELECT kid, aid_a, aid_b, count(*) AS n_objects
+         wo AS (SELECT kid, aid_a, aid_b, count(*) AS w
                 FROM (SELECT DISTINCT kid, aid_a, aid_b, oid FROM kp) x GROUP BY kid, aid_a, aid_b),
-         e AS (SELECT k.kid, k.aid_a, k.aid_b, k.n_pairs, wa.weight_ab, wb.weight_ba, wo.n_objects
-               FROM keep k
-               JOIN wa ON wa.kid = k.kid AND wa.aid_a = k.aid_a AND wa.aid_b = k.aid_b
-               JOIN wb ON wb.kid = k.kid AND wb.aid_a = k.aid_a AND wb.aid_b = k.aid_b
-               JOIN wo ON wo.kid = k.kid AND wo.aid_a = k.aid_a AND wo.aid_b = k.aid_b)
-    SELECT e.*, greatest(e.weight_ab, e.weight_ba) AS weight,
-           coalesce(ma.m, 0) * rb.r / t.n_rows AS expected_ab,
-           coalesce(mb.m, 0) * ra.r / t.n_rows AS expected_ba, ts.n_tested
-    FROM e
-    JOIN tot t ON t.kid = e.kid
-    JOIN tested ts ON ts.kid = e.kid
-    JOIN act ra ON ra.kid = e.kid AND ra.aid = e.aid_a
-    JOIN act rb ON rb.kid = e.kid AND rb.aid = e.aid_b
-    LEFT JOIN nb ma ON ma.kid = e.kid AND ma.aid = e.aid_a
-    LEFT JOIN nb mb ON mb.kid = e.kid AND mb.aid = e.aid_b
+         md AS (SELECT kid, aid_a, aid_b, median(dt) AS m FROM kp GROUP BY kid, aid_a, aid_b)
+    SELECT kid, aid_a, aid_b, n_pairs, 1, 1, n_pairs, first_us, last_us, (last_us - first_us) / 1e6
+    FROM _coord_pc WHERE simple AND n_pairs >= ?
+    UNION ALL
+    SELECT c.kid, c.aid_a, c.aid_b, c.n_pairs, wa.w, wb.w, wo.w, c.first_us, c.last_us, md.m / 1e6
+    FROM _coord_pc c
+    JOIN wa ON wa.kid = c.kid AND wa.aid_a = c.aid_a AND wa.aid_b = c.aid_b
+    JOIN wb ON wb.kid = c.kid AND wb.aid_a = c.aid_a AND wb.aid_b = c.aid_b
+    JOIN wo ON wo.kid = c.kid AND wo.aid_a = c.aid_a AND wo.aid_b = c.aid_b
+    JOIN md ON md.kid = c.kid AND md.aid_a = c.aid_a AND md.aid_b = c.aid_b
 """
 
+#: Accumulators of the partition loop.
+ACC_DDL = [
+    "CREATE OR REPLACE TEMP TABLE _coord_tested (kid SMALLINT, n BIGINT)",
+    "CREATE OR REPLACE TEMP TABLE _coord_nbp (kid SMALLINT, aid UBIGINT, n BIGINT)",
+    """CREATE OR REPLACE TEMP TABLE _coord_cs (kid SMALLINT, aid_a UBIGINT, aid_b UBIGINT, n_pairs BIGINT,
+        weight_ab BIGINT, weight_ba BIGINT, n_objects BIGINT, first_us BIGINT, last_us BIGINT,
+        median_delta_s DOUBLE)""",
+]
+
+#: Per author and kind, after the partition loop: `r` the author's posts in the kind, `m` the
+#: author's posts' window neighbours by other authors (the null model's inputs), and the pseudonym.
+AUTH_SQL = """
+    CREATE OR REPLACE TEMP TABLE _coord_auth AS
+    WITH act AS (SELECT kid, aid, count(*) AS r FROM _coord_b GROUP BY kid, aid),
+         nb AS (SELECT kid, aid, sum(n) AS m FROM _coord_nbp GROUP BY kid, aid),
+         names AS (SELECT hash(author) AS aid, min(author) AS author FROM posts WHERE author IS NOT NULL
+                   GROUP BY hash(author))
+    SELECT act.kid, act.aid, act.r, coalesce(nb.m, 0) AS m, names.author
+    FROM act LEFT JOIN nb ON nb.kid = act.kid AND nb.aid = act.aid JOIN names ON names.aid = act.aid
+"""
 
 def _log_tail(k: str, lam: str) -> str:
     """ln of the Chernoff upper bound of the Poisson tail P(X ≥ k | λ): k − λ − k·ln(k/λ) for k > λ.
@@ -142,43 +180,87 @@ def _log_tail(k: str, lam: str) -> str:
 EDGE_COLUMNS = ("author_a, author_b, kind, weight, weight_ab, weight_ba, n_objects, n_pairs, first_at, last_at, "
                 "median_delta_s, expected_ab, expected_ba, log10_p, n_tested")
 
-#: Kept edges. Parameters: min_weight, min_objects, ln(significance) (or NULL: no filter), twice.
-EDGES_SQL = f"""
-    CREATE OR REPLACE TEMP TABLE _coord_edges AS
-    WITH c AS (
-        SELECT *, greatest({_log_tail('weight_ab', 'expected_ab')}, {_log_tail('weight_ba', 'expected_ba')})
-                  AS ln_p
-        FROM _coord_cand),
-    names AS (SELECT DISTINCT kid, aid, author FROM _coord_b),
-    k AS (SELECT * FROM c
-          WHERE weight >= ? AND n_objects >= ?
-            AND (CAST(? AS DOUBLE) IS NULL OR ln_p <= CAST(? AS DOUBLE) - ln(n_tested))),
-    tm AS (SELECT p.kid, p.aid_a, p.aid_b, min(least(p.a_t, p.b_t)) AS first_us,
-                  max(greatest(p.a_t, p.b_t)) AS last_us, median(abs(p.a_t - p.b_t)) / 1e6 AS median_delta_s
-           FROM _coord_pairs p JOIN k ON k.kid = p.kid AND k.aid_a = p.aid_a AND k.aid_b = p.aid_b
-           GROUP BY p.kid, p.aid_a, p.aid_b)
-    SELECT na.author AS author_a, nb.author AS author_b,
-           CASE k.kid {" ".join(f"WHEN {v} THEN '{n}'" for n, v in KIND_IDS.items())} END AS kind,
+#: Kept edges with the null model's expectations (`n_rows`: all posts in the kind; b fills each
+#: of a's m_a neighbour slots with probability r_b / n_rows). Parameters: min_weight, min_objects,
+#: ln(significance) (or NULL: no filter), twice.
+EDGES_SELECT = f"""
+    WITH tot AS (SELECT kid, count(*) AS n_rows FROM _coord_b GROUP BY kid),
+         tested AS (SELECT kid, CAST(sum(n) AS BIGINT) AS n_tested FROM _coord_tested GROUP BY kid),
+         c AS (SELECT e.*, ua.author AS author_a, ub.author AS author_b,
+                      greatest(e.weight_ab, e.weight_ba) AS weight,
+                      ua.m * ub.r / t.n_rows AS expected_ab, ub.m * ua.r / t.n_rows AS expected_ba, ts.n_tested
+               FROM _coord_cs e
+               JOIN tot t ON t.kid = e.kid
+               JOIN tested ts ON ts.kid = e.kid
+               JOIN _coord_auth ua ON ua.kid = e.kid AND ua.aid = e.aid_a
+               JOIN _coord_auth ub ON ub.kid = e.kid AND ub.aid = e.aid_b
+               WHERE greatest(e.weight_ab, e.weight_ba) >= ? AND e.n_objects >= ?),
+         k AS (SELECT *, greatest({_log_tail('weight_ab', 'expected_ab')}, {_log_tail('weight_ba', 'expected_ba')})
+                         AS ln_p
+               FROM c)
+    SELECT author_a, author_b, {_KIND_NAME.format(col="kid")} AS kind,
            weight, weight_ab, weight_ba, n_objects, n_pairs,
-           make_timestamptz(tm.first_us) AS first_at, make_timestamptz(tm.last_us) AS last_at,
-           tm.median_delta_s, expected_ab, expected_ba, ln_p / ln(10) AS log10_p, n_tested,
-           k.kid, k.aid_a, k.aid_b
-    FROM k JOIN tm ON tm.kid = k.kid AND tm.aid_a = k.aid_a AND tm.aid_b = k.aid_b
-           JOIN names na ON na.kid = k.kid AND na.aid = k.aid_a
-           JOIN names nb ON nb.kid = k.kid AND nb.aid = k.aid_b
+           make_timestamptz(first_us) AS first_at, make_timestamptz(last_us) AS last_at,
+           median_delta_s, expected_ab, expected_ba, ln_p / ln(10) AS log10_p, n_tested,
+           kid, aid_a, aid_b
+    FROM k WHERE CAST(? AS DOUBLE) IS NULL OR ln_p <= CAST(? AS DOUBLE) - ln(n_tested)
+"""
+EDGES_SQL = "CREATE OR REPLACE TEMP TABLE _coord_edges AS " + EDGES_SELECT
+
+#: Pseudonym by author hash (the streamed network's lookup).
+NAMES_SQL = """
+    CREATE OR REPLACE TEMP TABLE _coord_names AS
+    SELECT hash(author) AS aid, min(author) AS author FROM posts WHERE author IS NOT NULL GROUP BY hash(author)
 """
 
-#: Evidence: every post pair behind a kept edge, joined back to the posts' rows.
+#: One partition's edges of the streamed unfiltered network. Parameter: min_weight.
+NETWORK_PART_SQL = f"""
+    SELECT na.author AS author_a, nb.author AS author_b, {_KIND_NAME.format(col="e.kid")} AS kind,
+           greatest(e.weight_ab, e.weight_ba) AS weight, e.weight_ab, e.weight_ba, e.n_objects, e.n_pairs,
+           make_timestamptz(e.first_us) AS first_at, make_timestamptz(e.last_us) AS last_at, e.median_delta_s
+    FROM _coord_cs e JOIN _coord_names na ON na.aid = e.aid_a JOIN _coord_names nb ON nb.aid = e.aid_b
+    WHERE greatest(e.weight_ab, e.weight_ba) >= ?
+"""
+
+#: Evidence, step 1 (per partition): the post pairs of kept edges, recomputed from the posts of
+#: their authors only (few, unless the network is unfiltered).
+EV_PAIRS_SQL = """
+    INSERT INTO _coord_evp
+    SELECT p.kid, p.oid, p.aid_a, p.aid_b, p.pid_a, p.pid_b, p.a_t, p.b_t FROM _coord_pairs p
+    JOIN _coord_edges e ON e.kid = p.kid AND e.aid_a = p.aid_a AND e.aid_b = p.aid_b
+"""
+
+#: Only the rows of `_coord_b` whose author is in a kept edge of that kind.
+EV_B_SQL = """
+    CREATE OR REPLACE TEMP TABLE _coord_evb AS
+    SELECT o.* FROM _coord_b o
+    JOIN (SELECT DISTINCT kid, aid FROM (SELECT kid, aid_a AS aid FROM _coord_edges
+                                         UNION ALL SELECT kid, aid_b FROM _coord_edges) x) u
+      ON u.kid = o.kid AND u.aid = o.aid
+    WHERE o.oid IS NOT NULL
+"""
+
+#: Evidence, step 2: the posts behind the evidence pairs, looked up again (object string, post
+#: id, time, platform). `{objects}`: the kinds' object query (its parameters come first).
+EV_POSTS_SQL = """
+    CREATE OR REPLACE TEMP TABLE _coord_evpost AS
+    WITH ids AS (SELECT pid_a AS pid FROM _coord_evp UNION SELECT pid_b FROM _coord_evp)
+    SELECT CAST({kid_expr} AS SMALLINT) AS kid, hash(object) AS oid, hash(post_id) AS pid, object, post_id, platform,
+           at_ts, is_repost
+    FROM ({objects}) o WHERE hash(post_id) IN (SELECT pid FROM ids)
+""".replace("{kid_expr}", _KID)
+
+#: Evidence, step 3: every post pair behind a kept edge, with the posts' ids and times.
 EVIDENCE_SQL = """
     CREATE OR REPLACE TEMP TABLE _coord_evidence AS
     SELECT e.author_a, e.author_b, e.kind,
            CASE WHEN p.kid = 3 THEN CAST(p.oid AS VARCHAR) ELSE ba.object END AS object,
            ba.post_id AS a_post_id, bb.post_id AS b_post_id, ba.at_ts AS a_at, bb.at_ts AS b_at,
            (p.b_t - p.a_t) / 1e6 AS delta_s, ba.platform AS a_platform, bb.platform AS b_platform, ba.is_repost
-    FROM _coord_pairs p
+    FROM _coord_evp p
     JOIN _coord_edges e ON e.kid = p.kid AND e.aid_a = p.aid_a AND e.aid_b = p.aid_b
-    JOIN _coord_b ba ON ba.kid = p.kid AND ba.pid = p.pid_a AND (p.kid = 3 OR ba.oid = p.oid)
-    JOIN _coord_b bb ON bb.kid = p.kid AND bb.pid = p.pid_b AND (p.kid = 3 OR bb.oid = p.oid)
+    JOIN _coord_evpost ba ON ba.kid = p.kid AND ba.pid = p.pid_a AND (p.kid = 3 OR ba.oid = p.oid)
+    JOIN _coord_evpost bb ON bb.kid = p.kid AND bb.pid = p.pid_b AND (p.kid = 3 OR bb.oid = p.oid)
 """
 
 #: The stored tables (one analysis run at a time; a rerun replaces them).

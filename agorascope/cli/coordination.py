@@ -34,6 +34,10 @@ def coordination(
     until: str = typer.Option(None, "--until", help="Only posts before this time."),
     out_dir: Path = typer.Option(None, "--out", help="Write edges/evidence/clusters (.parquet, .csv) and "
                                  "graph.gexf/.graphml (for Gephi) to this folder."),
+    network: Path = typer.Option(None, "--network", help="Only write the unfiltered network (no cap, no "
+                                 "statistical filter, no clusters, no evidence; pairs with --min-weight) to this "
+                                 "Parquet file, streamed with bounded memory: coordination_network_toolkit's "
+                                 "computation, for networks with millions of edges."),
     top: int = typer.Option(10, "--top", help="How many clusters to show."),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -47,6 +51,18 @@ def coordination(
 
     t_since = parse_time(since, name="--since")
     t_until = parse_time(until, name="--until")
+    if network is not None:
+        from agorascope.analysis.coordination import network_to_parquet
+
+        with open_project() as p:
+            n = network_to_parquet(p.store, network, kinds=kind, window_s=window, min_weight=min_weight,
+                                   since=t_since, until=t_until, self_loops=self_loops,
+                                   text_similarity=text_similarity)
+        if as_json:
+            emit_json({"edges": n, "file": str(network)})
+        else:
+            err.print(f"Wrote {n:,} edges (unfiltered network) to {network}")
+        return
     with open_project() as p:
         res = run(p.store, kinds=kind, window_s=window, min_weight=min_weight, min_objects=min_objects,
                   since=t_since, until=t_until, self_loops=self_loops,
