@@ -87,3 +87,24 @@ def test_a_schema_1_store_is_migrated_and_keeps_deduplicating(tmp_path):
         assert (rep.imported, rep.duplicates) == (50, 50)
     finally:
         p.close()
+
+
+def test_keys_are_rebuilt_when_duckdb_hash_changes(tmp_path):
+    """The keys come from DuckDB's hash(); if an upgrade changes it, the store notices (probe in
+    meta) and rebuilds them, so duplicates cannot slip through."""
+    a = _file(tmp_path / "a.ndjson", range(200))
+    proj = tmp_path / "proj"
+    p = Project.init(proj)
+    p.ingest([a])
+    # What a store written by a DuckDB with another hash() looks like: other keys, other probe.
+    p.store.execute("UPDATE post_keys SET post_key = xor(post_key, 12345::UBIGINT)")
+    p.store.execute("UPDATE meta SET value = 'another hash' WHERE key = 'post_key_probe'")
+    p.close()
+    p = Project.open(proj)
+    try:
+        assert p.store.scalar("SELECT count(*) FROM post_keys k JOIN posts USING (author) "
+                              "WHERE k.post_key = hash(posts.post_id)") == 200
+        rep = p.ingest([a], force=True)
+        assert (rep.imported, rep.duplicates) == (0, 200)
+    finally:
+        p.close()

@@ -1,8 +1,8 @@
 """The embedded default store: one DuckDB file per project.
 
 `posts` is keyed by `post_id`: every insert is an anti-join against the stored ids, so a
-re-import adds nothing. The anti-join runs on `post_keys`, a narrow table of 64-bit MD5 keys
-(one per stored post), and only ids whose key is already known are confirmed against the
+re-import adds nothing. The anti-join runs on `post_keys`, a narrow table of 64-bit keys
+(DuckDB's `hash()` of the id, one per stored post), and only ids whose key is already known are confirmed against the
 strings in `posts`. Scanning 8-byte keys instead of every stored id string makes the
 per-batch cost grow ~8× more slowly with the store (measured at 5M stored posts: 0.03 s vs
 0.24 s CPU per 50k batch). (Also measured: a PRIMARY KEY + `ON CONFLICT DO NOTHING` kept an ART index and loaded
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -27,7 +28,7 @@ from agorascope.errors import StoreBusy, StoreError
 from agorascope.schema import POST_SCHEMA, SCHEMA_VERSION
 from agorascope.store.base import ImportRecord
 from agorascope.store.lock import StoreLock
-from agorascope.store.migrations import MIGRATIONS
+from agorascope.store.migrations import MIGRATIONS, POST_KEY_PROBE_SQL, POST_KEY_SQL, rebuild_post_keys
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ _DDL = [
 ]
 
 _POST_COLUMNS = ", ".join(POST_SCHEMA.names)
-#: The key `post_keys` holds for a post id (MD5 is stable across DuckDB versions; `hash()` is not).
-POST_KEY_SQL = "md5_number_upper({})"
 _KEYS = "SELECT " + POST_KEY_SQL.format("post_id") + " AS post_key FROM _incoming"
 _KNOWN = "SELECT DISTINCT post_key FROM _keys WHERE post_key IN (SELECT post_key FROM post_keys)"
 _STORED_IDS = "SELECT post_id FROM posts WHERE post_id IN (SELECT post_id FROM _candidates)"
@@ -104,6 +103,21 @@ class DuckDBStore:
             self._run("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         else:
             self._migrate(int(row[0]))
+        self._check_post_keys()
+
+    def _check_post_keys(self) -> None:
+        """Rebuild `post_keys` when DuckDB's `hash()` changed (e.g. after a DuckDB upgrade):
+        keys from another hash would let duplicates through. A probe value in `meta` tells."""
+        probe = str(_first(self._run(POST_KEY_PROBE_SQL))[0])
+        row = _first(self._run("SELECT value FROM meta WHERE key = 'post_key_probe'"))
+        if row is not None and row[0] == probe:
+            return
+        if row is not None or _first(self._run("SELECT count(*) FROM post_keys"))[0]:
+            log.warning("DuckDB's hash function changed; rebuilding the store's dedupe keys (once)")
+            self._run("BEGIN")
+            rebuild_post_keys(self.con)
+            self._run("COMMIT")
+        self._run("INSERT OR REPLACE INTO meta VALUES ('post_key_probe', ?)", [probe])
 
     def _migrate(self, version: int) -> None:
         if version > SCHEMA_VERSION:
@@ -134,10 +148,14 @@ class DuckDBStore:
         if batch.num_rows == 0:
             return pa.array([], pa.string())
         table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-        ids = table.column("post_id")
-        if pc.count_distinct(ids).as_py() != table.num_rows:
-            table = table.take(pc.index_in(pc.unique(ids), value_set=ids))  # first occurrence of each id
-        table, keys = self._drop_stored(table)
+        with self._registered(_incoming=table):
+            keys = self.con.sql(_KEYS).to_arrow_table().column("post_key").combine_chunks()
+        if len(np.unique(keys.to_numpy())) != table.num_rows:  # a repeated key: maybe a repeated id
+            ids = table.column("post_id")
+            if pc.count_distinct(ids).as_py() != table.num_rows:
+                first = pc.index_in(pc.unique(ids), value_set=ids)  # first occurrence of each id
+                table, keys = table.take(first), keys.take(first)
+        table, keys = self._drop_stored(table, keys)
         if table.num_rows:
             with self._registered(_incoming=table,
                                   _incoming_keys=pa.table({"post_key": keys, "author": table.column("author")})):
@@ -145,11 +163,9 @@ class DuckDBStore:
                 self._run(_INSERT_KEYS)
         return table.column("post_id").combine_chunks()
 
-    def _drop_stored(self, table: pa.Table) -> tuple[pa.Table, pa.Array]:
-        """The rows of `table` whose post_id is not stored yet (key match, then exact check),
-        with their keys (computed once: MD5 is most of the cost of the check)."""
-        with self._registered(_incoming=table):
-            keys = self.con.sql(_KEYS).to_arrow_table().column("post_key").combine_chunks()
+    def _drop_stored(self, table: pa.Table, keys: pa.Array) -> tuple[pa.Table, pa.Array]:
+        """The rows of `table` (and their `keys`) whose post_id is not stored yet: a semi-join
+        on the keys nominates candidates, the stored id strings decide."""
         with self._registered(_keys=pa.table({"post_key": keys})):
             known = self.con.sql(_KNOWN).to_arrow_table().column("post_key").combine_chunks()
         if len(known) == 0:

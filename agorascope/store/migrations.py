@@ -13,13 +13,19 @@ import duckdb
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
 
+#: The dedupe key of a post id in `post_keys`. DuckDB's `hash()` is 40x cheaper than MD5 here
+#: (0.02 vs 0.79 s CPU per 1M ids) but may change between DuckDB versions, so the store keeps
+#: the hash of a probe string in `meta` and rebuilds the keys when it changes.
+POST_KEY_SQL = "hash({})"
+POST_KEY_PROBE_SQL = "SELECT " + POST_KEY_SQL.format("'agorascope post key probe'")
 
-def _fill_post_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """1 -> 2: `post_keys` (created empty by the DDL) gets the key of every stored post."""
+
+def rebuild_post_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """`post_keys` from scratch: the key and author of every stored post."""
     con.execute("DELETE FROM post_keys").fetchall()
-    con.execute("INSERT INTO post_keys SELECT md5_number_upper(post_id), author FROM posts").fetchall()
+    con.execute("INSERT INTO post_keys SELECT " + POST_KEY_SQL.format("post_id") + ", author FROM posts").fetchall()
 
 
 MIGRATIONS: dict[int, Migration] = {
-    1: _fill_post_keys,
+    1: rebuild_post_keys,  # 1 -> 2: `post_keys` (created empty by the DDL) is filled
 }
