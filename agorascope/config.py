@@ -24,7 +24,8 @@ class Settings:
 
     project: Path = Path("agorascope-project")
     secret: str | None = None  # overrides the project's secret.key (AGORASCOPE_SECRET)
-    batch_rows: int = 50_000
+    #: Posts per import commit: one DuckDB row group, which DuckDB writes straight to the file.
+    batch_rows: int = 122_880
     threads: int = 2
     memory_limit: str | None = None
     mask_mentions: bool = True

@@ -200,7 +200,7 @@ class Ingestor:
             log.info("resuming %s after record %d", path.name, ledger.records_done)
         opts = ReadOptions(source=source, platform=options.platform, mapping=options.mapping,
                            batch_rows=options.batch_rows, start_record=ledger.records_done)
-        chunks = _skip_done(reader.read(path, options=opts), ledger.records_done)
+        chunks = _exact_chunks(_skip_done(reader.read(path, options=opts), ledger.records_done), options.batch_rows)
         self.write_chunks(chunks, report=report, ledger=ledger, source=source, platform=options.platform,
                           progress=progress)
         ledger.status = "done"
@@ -267,6 +267,60 @@ def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: 
     finally:
         stop.set()
         t.join(timeout=5)
+
+
+def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
+    """Regroup a reader's chunks into chunks of exactly `rows` posts where possible.
+
+    Why: each chunk is one commit, and DuckDB writes a commit of whole row groups (122,880 rows)
+    straight to the file, while a smaller or ragged one goes through the WAL and is rewritten by
+    every later checkpoint. Measured on 1M posts: commits of ~31k rows (DuckDB's CSV batches)
+    cost 11.7 s of CPU, of 50k 4.2 s, of 122,880 3.2 s. A split never falls inside one input
+    record (a page of tweets is one record), so `records_end` stays a safe resume point.
+    """
+    posts: list[pa.RecordBatch] = []
+    rejects: list[Reject] = []
+    held = skipped = last_end = 0
+    own = False
+    for chunk in chunks:
+        if posts and chunk.pseudonymised != own:  # never mix pseudonymised and raw authors
+            yield _merged(posts, rejects, skipped, last_end, own)
+            posts, rejects, held, skipped = [], [], 0, 0
+        own = chunk.pseudonymised
+        if chunk.posts.num_rows:
+            posts.append(chunk.posts)
+        rejects.extend(chunk.rejects)
+        held += chunk.posts.num_rows
+        skipped += chunk.skipped
+        last_end = max(last_end, chunk.records_end)
+        while held >= rows:
+            table = pa.Table.from_batches(posts).combine_chunks()
+            rec = table.column("record").to_numpy()
+            cut = rows
+            # Keep one record's posts together: cut only where the record number changes, or at
+            # the end when the reader has declared that record complete (records_end).
+            while cut > 0 and (rec[cut - 1] == rec[cut] if cut < len(rec) else rec[cut - 1] > last_end):
+                cut -= 1
+            if cut == 0:
+                break  # one record holds more posts than a chunk: wait for the record to end
+            end = int(rec[cut - 1])
+            head = [r for r in rejects if r.record <= end]
+            rejects = [r for r in rejects if r.record > end]
+            yield Chunk(posts=table.slice(0, cut).to_batches()[0], rejects=head, skipped=skipped, records_end=end,
+                        pseudonymised=own)
+            skipped = 0
+            rest = table.slice(cut)
+            posts = rest.to_batches() if rest.num_rows else []
+            held = rest.num_rows
+    if posts or rejects or skipped or last_end:
+        yield _merged(posts, rejects, skipped, last_end, own)
+
+
+def _merged(posts: list[pa.RecordBatch], rejects: list[Reject], skipped: int, end: int, own: bool) -> Chunk:
+    from agorascope.schema import empty_raw_batch
+
+    batch = pa.Table.from_batches(posts).combine_chunks().to_batches()[0] if posts else empty_raw_batch()
+    return Chunk(posts=batch, rejects=rejects, skipped=skipped, records_end=end, pseudonymised=own)
 
 
 def _skip_done(chunks: Iterable[Chunk], done: int) -> Iterator[Chunk]:

@@ -236,3 +236,25 @@ def test_zip_with_several_members_imports_each_member(project, tmp_path):
     assert set(project.store.query("SELECT DISTINCT source FROM posts")["source"].to_pylist()) == {
         "bundle.zip:a.ndjson", "bundle.zip:sub/b.csv"}
     assert project.ingest([zpath]).imported == 0
+
+
+def test_exact_chunks_regroup_without_splitting_a_record():
+    """Reader chunks are regrouped into commits of exactly N posts (DuckDB row groups), but the
+    posts of one record (a page of tweets) stay together and rejects follow their records."""
+    from agorascope.ingest import _exact_chunks
+    from agorascope.schema import conform
+    from agorascope.sources.base import Chunk, Reject
+
+    def chunk(records, rejects=(), end=None, skipped=0):
+        b = conform(pa.table({"post_id": [f"x:{i}" for i in range(len(records))], "record": records}))
+        return Chunk(posts=b, rejects=list(rejects), skipped=skipped, records_end=end or max(records))
+
+    reader = [chunk([1, 2, 3], [Reject(4, "bad")], end=4, skipped=1), chunk([5, 5, 5, 6]),
+              chunk([7, 8], [Reject(9, "bad")], end=9), chunk([10, 11, 12, 13, 14])]
+    out = list(_exact_chunks(reader, 4))
+    assert [c.posts.column("record").to_pylist() for c in out] == [
+        [1, 2, 3], [5, 5, 5, 6], [7, 8, 10, 11], [12, 13, 14]]  # never cut inside record 5
+    assert [c.records_end for c in out] == [3, 6, 11, 14]
+    assert [[r.record for r in c.rejects] for c in out] == [[], [4], [9], []]
+    assert sum(c.skipped for c in out) == 1
+    assert sum(c.posts.num_rows for c in out) == 14

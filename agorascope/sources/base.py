@@ -48,7 +48,7 @@ class ReadOptions:
     source: str = ""
     platform: str | None = None
     mapping: dict[str, str] = field(default_factory=dict)
-    batch_rows: int = 50_000
+    batch_rows: int = 122_880
     start_record: int = 0  # records already imported (resume): readers may skip up to here
 
 
