@@ -228,7 +228,7 @@ class Ingestor:
         return report
 
 
-def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: int = 2
+def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: int = 1
                 ) -> Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]]:
     """Run parsing, validation and pseudonymisation one chunk ahead in a thread, so they overlap
     the store's insert (Arrow and DuckDB release the GIL). Errors surface in the caller."""
