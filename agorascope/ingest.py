@@ -294,7 +294,7 @@ def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
         skipped += chunk.skipped
         last_end = max(last_end, chunk.records_end)
         while held >= rows:
-            table = pa.Table.from_batches(posts).combine_chunks()
+            table = pa.Table.from_batches(posts)  # chunked: only the part cut off is copied
             rec = table.column("record").to_numpy()
             cut = rows
             # Keep one record's posts together: cut only where the record number changes, or at
@@ -306,7 +306,7 @@ def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
             end = int(rec[cut - 1])
             head = [r for r in rejects if r.record <= end]
             rejects = [r for r in rejects if r.record > end]
-            yield Chunk(posts=table.slice(0, cut).to_batches()[0], rejects=head, skipped=skipped, records_end=end,
+            yield Chunk(posts=_one_batch(table.slice(0, cut)), rejects=head, skipped=skipped, records_end=end,
                         pseudonymised=own)
             skipped = 0
             rest = table.slice(cut)
@@ -319,8 +319,13 @@ def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
 def _merged(posts: list[pa.RecordBatch], rejects: list[Reject], skipped: int, end: int, own: bool) -> Chunk:
     from agorascope.schema import empty_raw_batch
 
-    batch = pa.Table.from_batches(posts).combine_chunks().to_batches()[0] if posts else empty_raw_batch()
+    batch = _one_batch(pa.Table.from_batches(posts)) if posts else empty_raw_batch()
     return Chunk(posts=batch, rejects=rejects, skipped=skipped, records_end=end, pseudonymised=own)
+
+
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    """The rows of a (non-empty) table as one contiguous RecordBatch."""
+    return table.combine_chunks().to_batches()[0]
 
 
 def _skip_done(chunks: Iterable[Chunk], done: int) -> Iterator[Chunk]:

@@ -134,17 +134,19 @@ class NDJSONSource:
                             records[off + options.batch_rows - 1].as_py())
                         yield Chunk(posts=posts, records_end=last)
                     continue
-                chunk, mapping = self._slow_block(block, first_line, long_lines, mapping, options, path)
+                chunk, mapping = self._slow_block(block, (starts, ends), first_line, long_lines, mapping, options,
+                                                  path)
                 if chunk is not None:
                     yield chunk
 
-    def _slow_block(self, block: bytes, first_line: int, long_lines: set[int], mapping: dict[str, str] | None,
-                    options: ReadOptions, path: Path) -> tuple[Chunk | None, dict[str, str] | None]:
+    def _slow_block(self, block: bytes, bounds: tuple[np.ndarray, np.ndarray], first_line: int,
+                    long_lines: set[int], mapping: dict[str, str] | None, options: ReadOptions,
+                    path: Path) -> tuple[Chunk | None, dict[str, str] | None]:
         rows: list[dict[str, Any]] = []
         recs: list[int] = []
         rejects: list[Reject] = []
         n = first_line - 1
-        starts, ends = _line_bounds(block)
+        starts, ends = bounds
         for n, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True), start=first_line):
             if n <= options.start_record:
                 continue

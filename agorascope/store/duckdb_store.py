@@ -2,13 +2,13 @@
 
 `posts` is keyed by `post_id`: every insert is an anti-join against the stored ids, so a
 re-import adds nothing. The anti-join runs on `post_keys`, a narrow table of 64-bit keys
-(DuckDB's `hash()` of the id, one per stored post), and only ids whose key is already known are confirmed against the
-strings in `posts`. Scanning 8-byte keys instead of every stored id string makes the
-per-batch cost grow ~8× more slowly with the store (measured at 5M stored posts: 0.03 s vs
-0.24 s CPU per 50k batch). (Also measured: a PRIMARY KEY + `ON CONFLICT DO NOTHING` kept an ART index and loaded
-~3× slower than the anti-join on 1–2M rows; the single-writer lock makes the anti-join safe.)
-Every statement is parameterised or references a registered Arrow relation;
-nothing from an input file is ever formatted into SQL text.
+(DuckDB's `hash()` of the id, one per stored post), and only ids whose key is already known
+are confirmed against the strings in `posts`. Scanning 8-byte keys instead of every stored id
+string makes the per-batch cost grow ~8× more slowly with the store (measured at 5M stored
+posts: 0.03 s vs 0.24 s CPU per 50k batch). (Also measured: a PRIMARY KEY + `ON CONFLICT DO
+NOTHING` kept an ART index and loaded ~3× slower than the anti-join on 1–2M rows; the
+single-writer lock makes the anti-join safe.) Every statement is parameterised or references a
+registered Arrow relation; nothing from an input file is ever formatted into SQL text.
 """
 
 from __future__ import annotations
