@@ -8,6 +8,7 @@ readers. Timestamps: ISO 8601 (any offset, `Z`), `YYYY-MM-DD HH:MM:SS`, RFC 2822
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -81,6 +82,15 @@ def parse_timestamps(values: pa.Array) -> pa.Array:
     t = values.type
     if pa.types.is_timestamp(t):
         return values.cast(TIMESTAMP) if t.tz else pc.assume_timezone(values, "UTC").cast(TIMESTAMP)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        try:  # clean ISO text: one cast
+            return values.cast(TIMESTAMP)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        try:  # epoch numbers written as text (CSV, JSON read as text): the numeric path below
+            values, t = values.cast(pa.float64()), pa.float64()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
     if pa.types.is_integer(t) or pa.types.is_floating(t):
         arr = values.cast(pa.float64()).to_numpy(zero_copy_only=False)
         scale = np.where(np.abs(arr) > 1e14, 1.0, np.where(np.abs(arr) > 1e11, 1e3, 1e6))
@@ -103,24 +113,33 @@ def qualify_ids(ids: pa.Array, platform: pa.Array | str) -> pa.Array:
     """Platform-qualified post ids: `platform:id`, unless the id already starts with `platform:`."""
     ids = pc.utf8_trim_whitespace(ids.cast(pa.string()))
     n = len(ids)
+    if ids.null_count == n:
+        return ids
     if isinstance(platform, str):
         names = [platform]
     else:
         platform = platform.cast(pa.string())
         names = pc.unique(platform).drop_null().to_pylist()
     if len(names) == 1:  # the common case: one platform per file or batch
-        prefix = names[0] + ":"
-        has = pc.fill_null(pc.starts_with(ids, prefix), False)
-        joined = pc.binary_join_element_wise(pa.scalar(names[0]), ids, ":")
+        has = pc.fill_null(pc.starts_with(ids, names[0] + ":"), False).to_numpy(zero_copy_only=False)
         if not isinstance(platform, str) and platform.null_count:
-            joined = pc.if_else(pc.is_null(platform), pa.nulls(n, pa.string()), joined)
+            has &= platform.is_valid().to_numpy(zero_copy_only=False)
     else:
-        joined = pc.binary_join_element_wise(platform, ids, ":")
-        has = pa.array(np.zeros(n, dtype=bool))
-        for p in names:
-            has = pc.or_(has, pc.and_(pc.equal(platform, p), pc.fill_null(pc.starts_with(ids, p + ":"), False)))
-    out = pc.if_else(has, ids, joined)
-    return pc.if_else(pc.fill_null(pc.equal(pc.utf8_length(ids), 0), True), pa.nulls(n, pa.string()), out)
+        # One prefix test per platform, then each row takes its own platform's answer.
+        codes = pc.fill_null(pc.index_in(platform, value_set=pa.array(names)), len(names))
+        tests = np.stack([pc.fill_null(pc.starts_with(ids, p + ":"), False).to_numpy(zero_copy_only=False)
+                          for p in names] + [np.zeros(n, dtype=bool)])
+        has = tests[codes.to_numpy(zero_copy_only=False), np.arange(n)]
+    if ids.null_count:
+        has |= ids.is_null().to_numpy(zero_copy_only=False)  # a null id stays null either way
+    if has.all():
+        out = ids  # ids written qualified (agorascope's own files)
+    else:
+        joined = (pc.binary_join_element_wise(pa.scalar(names[0]), ids, ":") if isinstance(platform, str)
+                  else pc.binary_join_element_wise(platform, ids, ":"))
+        out = joined if not has.any() else pc.if_else(pa.array(has), ids, joined)
+    empty = pc.equal(ids, "")
+    return pc.if_else(empty, pa.nulls(n, pa.string()), out) if pc.any(empty).as_py() else out
 
 
 def hashtags_from_text(text: pa.Array) -> pa.Array:
@@ -161,6 +180,9 @@ def split_list(values: pa.Array) -> pa.Array:
 
     if pa.types.is_list(values.type) or pa.types.is_large_list(values.type):
         return values.cast(pa.list_(pa.string()))
+    json_lists = _json_string_lists(values)
+    if json_lists is not None:
+        return json_lists
     s = pc.utf8_trim_whitespace(values.cast(pa.string()))
     s = pc.if_else(pc.equal(s, ""), pa.nulls(len(s), pa.string()), s)
     escaped = pc.fill_null(pc.match_substring(s, "\\"), False)
@@ -186,6 +208,34 @@ def split_list(values: pa.Array) -> pa.Array:
             fixed.append(got)
         lists = pa.array(fixed, pa.list_(pa.string()))
     return lists.cast(pa.list_(pa.string()))
+
+
+_LOCAL = threading.local()
+_JSON_LISTS = ("SELECT list_filter(from_json(nullif(trim(v), ''), '[\"VARCHAR\"]'), lambda x: coalesce(x, '') <> '') "
+               "FROM _lists")
+
+
+def _json_string_lists(values: pa.Array) -> pa.Array | None:
+    """Lists written as JSON arrays (`["a","b, c"]`, how CSV exports store them), parsed by
+    DuckDB's JSON parser: 3x less CPU than splitting, and commas inside values survive.
+    None when any value is not a JSON array (the caller then splits them as text)."""
+    import duckdb
+
+    strings = values.cast(pa.string())
+    if strings.null_count == len(strings):
+        return None
+    first = pc.utf8_slice_codeunits(pc.utf8_ltrim_whitespace(strings), 0, 1)
+    if not pc.all(pc.or_kleene(pc.equal(first, "["), pc.equal(first, ""))).as_py():
+        return None
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = _LOCAL.con = duckdb.connect(":memory:", config={"threads": 1})
+    _lists = pa.table({"v": strings})  # noqa: F841 (scanned by name below)
+    try:
+        out = con.sql(_JSON_LISTS).to_arrow_table().column(0).combine_chunks()
+    except duckdb.Error:
+        return None
+    return out.cast(pa.list_(pa.string()))
 
 
 def to_int64(values: pa.Array) -> pa.Array:

@@ -2,8 +2,9 @@
 
 Columns are mapped onto the Post schema with `--map` plus guesses (`sources.mapping`).
 CSV is parsed by DuckDB's reader (fast, quoted newlines, and a rejects table that gives the
-line number and reason of every malformed row); NDJSON line by line with orjson, so one bad
-line costs only itself; Parquet with pyarrow in row-group batches.
+line number and reason of every malformed row); NDJSON by DuckDB's JSON reader while the file is
+clean, then in blocks through Arrow and line by line with orjson, so one bad line costs only
+itself; Parquet with pyarrow in row-group batches.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import pyarrow.parquet as pq
 from agorascope.errors import SourceError
 from agorascope.schema import POST_SCHEMA
 from agorascope.sources._io import compression_of, excerpt, open_bytes
+from agorascope.sources._ndjson_duckdb import FastProgress, read_fast
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
 
@@ -49,10 +52,10 @@ class CSVSource:
         import duckdb
 
         with _plain_file(path, suffix=".csv") as plain:
-            con = duckdb.connect(":memory:")
+            # A streaming reader: memory stays flat; DuckDB's own progress bar would print on stdout.
+            con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
             try:
-                con.execute("SET threads = 2")
-                con.execute("SET memory_limit = '256MB'")  # a streaming reader: keep memory flat
+                con.execute("SET enable_progress_bar = false")
                 scan = ("read_csv(?, header = true, all_varchar = true, store_rejects = true, "
                         "strict_mode = true, null_padding = false)")
                 try:
@@ -106,11 +109,19 @@ class NDJSONSource:
         return 0.3 if ok else 0.0
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
-        """Blocks of lines go through Arrow's JSON parser (fast path); a block it refuses (a bad
-        line, mixed types) is re-read line by line so that only the bad lines are rejected."""
-        mapping: dict[str, str] | None = None
+        """DuckDB's JSON reader while the file is clean (`_ndjson_duckdb`); from the first line it
+        cannot vouch for, blocks of lines through Arrow's JSON parser, and a block that Arrow
+        refuses (a bad line, mixed types) line by line, so that only the bad lines are rejected."""
+        fast = FastProgress()
+        yield from read_fast(path, options, fast)
+        if fast.finished:
+            return
+        options = replace(options, start_record=max(options.start_record, fast.records_end))
+        mapping: dict[str, str] | None = fast.mapping
         with open_bytes(path) as stream:
             for first_line, block, long_lines, (starts, ends) in _line_blocks(stream, _BLOCK_BYTES):
+                if first_line + len(starts) - 1 <= options.start_record:
+                    continue  # imported already (resume, or read by the fast path)
                 table = _arrow_block(block) if not long_lines else None
                 if table is not None:
                     nonblank = _nonblank_lines(block, starts, ends)
@@ -121,10 +132,12 @@ class NDJSONSource:
                         cols = _struct_paths(table.schema)
                         mapping = guess_mapping(cols, options.mapping)
                         check_mapping(mapping, cols, platform=options.platform, path=path.name)
-                    records = pa.array(nonblank + first_line, pa.int64())
                     end = first_line + len(starts) - 1
-                    if end <= options.start_record:
-                        continue
+                    numbers = nonblank + first_line
+                    if numbers.size and numbers[0] <= options.start_record:
+                        todo = numbers > options.start_record
+                        table, numbers = table.filter(pa.array(todo)), numbers[todo]
+                    records = pa.array(numbers, pa.int64())
                     for off in range(0, table.num_rows, options.batch_rows):
                         part = table.slice(off, options.batch_rows)
                         flat = pa.table({c: _column(part, c) for c in set(mapping.values())})

@@ -86,6 +86,8 @@ class DuckDBStore:
         except duckdb.Error as exc:
             self._lock.release()
             raise StoreError(f"Cannot open the store {self.path}: {exc}. Is it an agorascope project?") from None
+        # DuckDB draws its own progress bar on stdout for queries over 2 s: never inside our output.
+        self._run("SET enable_progress_bar = false")
         if not read_only:
             self._create()
 
