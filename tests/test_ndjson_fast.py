@@ -170,3 +170,29 @@ def test_line_numbers_scan_handles_lines_across_blocks():
     expect = [n for n, line in enumerate(text.split(b"\n"), start=1) if line.strip()]
     assert got.tolist() == expect
     assert pa.array(got).type == pa.int64()
+
+
+@pytest.mark.parametrize("block_bytes", [flat._BLOCK_BYTES, 100_000])
+def test_dirty_blocks_reject_only_bad_lines_and_keep_rejects_with_their_records(tmp_path, monkeypatch, block_bytes):
+    """1 % bad lines from the first line on: no block is clean, the good lines still go through
+    Arrow; a block with mixed value types goes through Python objects; each chunk carries exactly
+    the rejects among its records (what resume after a crash relies on)."""
+    lines = []
+    for i in range(8000):
+        if i % 100 == 0:
+            lines.append(b'{"id": "x", "text": ' if i % 200 else b"\xff\xfe not json")
+        else:
+            lines.append(orjson.dumps(_post(i, likes=str(i % 7) if 6000 <= i < 6100 else i % 7)))
+    path = _write(tmp_path / "j.ndjson", lines)
+    monkeypatch.setattr(flat, "_BLOCK_BYTES", block_bytes)  # 100 kB: clean-after-check and mixed-type blocks
+    opts = ReadOptions(source="t", platform=None, mapping={}, batch_rows=700, start_record=0)
+    prev_end, records, rejects = 0, [], []
+    for chunk in NDJSONSource().read(path, options=opts):
+        got = chunk.posts.column("record").to_pylist()
+        assert all(prev_end < r <= chunk.records_end for r in got + [x.record for x in chunk.rejects])
+        prev_end = chunk.records_end
+        records += got
+        rejects += [(x.record, x.reason.split(" (")[0]) for x in chunk.rejects]
+    assert prev_end == 8000
+    assert rejects == [(i + 1, "invalid UTF-8" if i % 200 == 0 else "invalid JSON") for i in range(0, 8000, 100)]
+    assert records == [i + 1 for i in range(8000) if i % 100]

@@ -230,11 +230,13 @@ def _json_string_lists(values: pa.Array) -> pa.Array | None:
     con = getattr(_LOCAL, "con", None)
     if con is None:
         con = _LOCAL.con = duckdb.connect(":memory:", config={"threads": 1})
-    _lists = pa.table({"v": strings})  # noqa: F841 (scanned by name below)
+    con.register("_lists", pa.table({"v": strings}))
     try:
         out = con.sql(_JSON_LISTS).to_arrow_table().column(0).combine_chunks()
     except duckdb.Error:
         return None
+    finally:
+        con.unregister("_lists")
     return out.cast(pa.list_(pa.string()))
 
 

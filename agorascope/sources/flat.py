@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from agorascope.errors import SourceError
-from agorascope.schema import POST_SCHEMA
+from agorascope.schema import POST_SCHEMA, empty_raw_batch
 from agorascope.sources._io import compression_of, excerpt, open_bytes
 from agorascope.sources._ndjson_duckdb import FastProgress, read_fast
 from agorascope.sources.base import Chunk, ReadOptions, Reject
@@ -110,82 +110,102 @@ class NDJSONSource:
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
         """DuckDB's JSON reader while the file is clean (`_ndjson_duckdb`); from the first line it
-        cannot vouch for, blocks of lines through Arrow's JSON parser, and a block that Arrow
-        refuses (a bad line, mixed types) line by line, so that only the bad lines are rejected."""
+        cannot vouch for, blocks of lines through Arrow's JSON parser. A block that Arrow refuses
+        is checked line by line with orjson: the bad lines are rejected and the good ones go
+        through Arrow again; only a block Arrow still refuses (mixed types) is built from Python
+        objects."""
         fast = FastProgress()
         yield from read_fast(path, options, fast)
         if fast.finished:
             return
         options = replace(options, start_record=max(options.start_record, fast.records_end))
         mapping: dict[str, str] | None = fast.mapping
+        refused = False
         with open_bytes(path) as stream:
             for first_line, block, long_lines, (starts, ends) in _line_blocks(stream, _BLOCK_BYTES):
-                if first_line + len(starts) - 1 <= options.start_record:
+                end = first_line + len(starts) - 1
+                if end <= options.start_record:
                     continue  # imported already (resume, or read by the fast path)
-                table = _arrow_block(block) if not long_lines else None
-                if table is not None:
-                    nonblank = _nonblank_lines(block, starts, ends)
-                    if table.num_rows != len(nonblank):
-                        table = None
-                if table is not None:
-                    if mapping is None:
-                        cols = _struct_paths(table.schema)
-                        mapping = guess_mapping(cols, options.mapping)
-                        check_mapping(mapping, cols, platform=options.platform, path=path.name)
-                    end = first_line + len(starts) - 1
-                    numbers = nonblank + first_line
-                    if numbers.size and numbers[0] <= options.start_record:
-                        todo = numbers > options.start_record
-                        table, numbers = table.filter(pa.array(todo)), numbers[todo]
-                    records = pa.array(numbers, pa.int64())
-                    for off in range(0, table.num_rows, options.batch_rows):
-                        part = table.slice(off, options.batch_rows)
-                        flat = pa.table({c: _column(part, c) for c in set(mapping.values())})
-                        posts = apply_mapping(flat, mapping, platform=options.platform,
-                                              records=records.slice(off, options.batch_rows))
-                        last = end if off + options.batch_rows >= table.num_rows else int(
-                            records[off + options.batch_rows - 1].as_py())
-                        yield Chunk(posts=posts, records_end=last)
-                    continue
-                chunk, mapping = self._slow_block(block, (starts, ends), first_line, long_lines, mapping, options,
-                                                  path)
-                if chunk is not None:
-                    yield chunk
+                nonblank = _nonblank_lines(block, starts, ends)
+                numbers = nonblank + first_line
+                todo = numbers > options.start_record
+                # After a refused block, expect the next to be refused too (dirty files are dirty
+                # throughout) and skip straight to the line check: an Arrow attempt costs a parse.
+                table = _arrow_block(block) if not long_lines and todo.all() and not refused else None
+                rejects: list[Reject] = []
+                if table is None or table.num_rows != len(nonblank):
+                    line_starts, line_ends = starts[nonblank], ends[nonblank]
+                    keep, rejects = self._check_lines(block, line_starts, line_ends, numbers, long_lines, todo)
+                    refused = bool(rejects) or not todo.all()
+                    numbers = numbers[keep]
+                    good = [block[a:b] for a, b in zip(line_starts[keep].tolist(), line_ends[keep].tolist(),
+                                                       strict=True)]
+                    table = _arrow_block(b"\n".join(good)) if good else None
+                    if good and (table is None or table.num_rows != len(good)):  # mixed types: Python objects
+                        objects = [orjson.loads(line) for line in good]
+                        if mapping is None:
+                            cols = _paths(objects[0])
+                            mapping = guess_mapping(cols, options.mapping)
+                            check_mapping(mapping, cols, platform=options.platform, path=path.name)
+                        yield self._chunk(objects, numbers.tolist(), rejects, mapping, options, end)
+                        continue
+                    if table is None:
+                        if rejects:
+                            yield Chunk(posts=empty_raw_batch(), rejects=rejects, records_end=end)
+                        continue
+                else:
+                    refused = False
+                if mapping is None:
+                    cols = _struct_paths(table.schema)
+                    mapping = guess_mapping(cols, options.mapping)
+                    check_mapping(mapping, cols, platform=options.platform, path=path.name)
+                yield from self._table_chunks(table, numbers, rejects, mapping, options, end)
 
-    def _slow_block(self, block: bytes, bounds: tuple[np.ndarray, np.ndarray], first_line: int,
-                    long_lines: set[int], mapping: dict[str, str] | None, options: ReadOptions,
-                    path: Path) -> tuple[Chunk | None, dict[str, str] | None]:
-        rows: list[dict[str, Any]] = []
-        recs: list[int] = []
+    @staticmethod
+    def _check_lines(block: bytes, starts: np.ndarray, ends: np.ndarray, numbers: np.ndarray, long_lines: set[int],
+                     todo: np.ndarray) -> tuple[np.ndarray, list[Reject]]:
+        """(mask of the good lines, rejects for the bad ones): one orjson parse per line, nothing kept."""
+        keep = todo.copy()
         rejects: list[Reject] = []
-        n = first_line - 1
-        starts, ends = bounds
-        for n, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True), start=first_line):
-            if n <= options.start_record:
-                continue
+        loads, decode_error = orjson.loads, orjson.JSONDecodeError
+        for i in np.flatnonzero(todo).tolist():
+            n = int(numbers[i])
+            a, b = int(starts[i]), int(ends[i])
             if n in long_lines:
                 rejects.append(Reject(n, "record over 2 MiB", excerpt(block[a:a + 200])))
-                continue
-            line = block[a:b]
-            if not line.strip():
+                keep[i] = False
                 continue
             try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
+                if type(loads(block[a:b])) is dict:
+                    continue
+                reason = "not a JSON object"
+            except decode_error as exc:
                 reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else f"invalid JSON ({exc})"
-                rejects.append(Reject(n, reason, excerpt(line)))
-                continue
-            if not isinstance(obj, dict):
-                rejects.append(Reject(n, "not a JSON object", excerpt(line)))
-                continue
-            if mapping is None:
-                mapping = guess_mapping(_paths(obj), options.mapping)
-                check_mapping(mapping, _paths(obj), platform=options.platform, path=path.name)
-            rows.append(obj)
-            recs.append(n)
-        if not rows and not rejects:
-            return None, mapping
-        return self._chunk(rows, recs, rejects, mapping or dict(options.mapping), options, n), mapping
+            rejects.append(Reject(n, reason, excerpt(block[a:b])))
+            keep[i] = False
+        return keep, rejects
+
+    @staticmethod
+    def _table_chunks(table: pa.Table, numbers: np.ndarray, rejects: list[Reject], mapping: dict[str, str],
+                      options: ReadOptions, end: int) -> Iterator[Chunk]:
+        """Chunks of at most `batch_rows` posts from a block's Arrow table. Each reject goes with
+        the chunk whose records it lies among: a chunk's `records_end` promises that every record
+        up to it, rejected ones included, is in that chunk or before it (resume relies on it)."""
+        records = pa.array(numbers, pa.int64())
+        if table.num_rows == 0:
+            yield Chunk(posts=empty_raw_batch(), rejects=rejects, records_end=end)
+            return
+        pending = list(rejects)
+        for off in range(0, table.num_rows, options.batch_rows):
+            part = table.slice(off, options.batch_rows)
+            flat = pa.table({c: _column(part, c) for c in set(mapping.values())})
+            posts = apply_mapping(flat, mapping, platform=options.platform,
+                                  records=records.slice(off, options.batch_rows))
+            last_part = off + options.batch_rows >= table.num_rows
+            part_end = end if last_part else int(numbers[off + options.batch_rows - 1])
+            mine = [r for r in pending if r.record <= part_end]
+            pending = pending[len(mine):]
+            yield Chunk(posts=posts, rejects=mine, records_end=part_end)
 
     @staticmethod
     def _chunk(rows: list[dict[str, Any]], recs: list[int], rejects: list[Reject], mapping: dict[str, str],
