@@ -184,3 +184,14 @@ def excerpt(raw: bytes | str, limit: int = 200) -> str:
     if isinstance(raw, bytes):
         raw = raw[: limit * 4].decode("utf-8", errors="replace")
     return raw[:limit].replace("\x00", "\\0")
+
+
+def reader_threads() -> int:
+    """DuckDB threads for a file reader (CSV, NDJSON); `AGORASCOPE_READER_THREADS` overrides.
+
+    One by default: with one thread DuckDB hands over batches of exactly the size asked for
+    (122,880 rows = one commit), with two it hands over ~31–37k-row pieces that ingest must
+    regroup with a copy; and during an import the second core is busy inserting the previous
+    chunk anyway.
+    """
+    return max(1, int(os.environ.get("AGORASCOPE_READER_THREADS", "1")))

@@ -23,7 +23,7 @@ import orjson
 import pyarrow as pa
 
 from agorascope.schema import empty_raw_batch
-from agorascope.sources._io import MAX_RECORD_BYTES, compression_of
+from agorascope.sources._io import MAX_RECORD_BYTES, compression_of, reader_threads
 from agorascope.sources.base import Chunk, ReadOptions
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
 
@@ -59,7 +59,7 @@ def read_fast(path: Path, options: ReadOptions, progress: FastProgress) -> Itera
         return
     progress.mapping = mapping
     # A streaming reader: memory stays flat; DuckDB's own progress bar would print on stdout.
-    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
+    con = duckdb.connect(":memory:", config={"threads": reader_threads(), "memory_limit": "256MB"})
     try:
         con.execute("SET enable_progress_bar = false")
         with open(path, "rb") as stream:

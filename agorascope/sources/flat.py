@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from agorascope.errors import SourceError
 from agorascope.schema import POST_SCHEMA, empty_raw_batch
-from agorascope.sources._io import compression_of, excerpt, open_bytes
+from agorascope.sources._io import compression_of, excerpt, open_bytes, reader_threads
 from agorascope.sources._ndjson_duckdb import FastProgress, read_fast
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
@@ -53,7 +53,7 @@ class CSVSource:
 
         with _plain_file(path, suffix=".csv") as plain:
             # A streaming reader: memory stays flat; DuckDB's own progress bar would print on stdout.
-            con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
+            con = duckdb.connect(":memory:", config={"threads": reader_threads(), "memory_limit": "256MB"})
             try:
                 con.execute("SET enable_progress_bar = false")
                 scan = ("read_csv(?, header = true, all_varchar = true, store_rejects = true, "
