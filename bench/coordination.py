@@ -1,6 +1,7 @@
 """Coordination detection side by side with QUT's coordination_network_toolkit 1.5.2.
 
-    python bench/coordination.py --posts 1000000 [--days 7] [--text-posts 100000] [--skip-toolkit-text]
+    python bench/coordination.py --posts 1000000 [--days 7] [--text-posts 100000] [--pop-exponent 1.0]
+    python bench/coordination.py --posts 10000000 --days 70 --pop-exponent 1.0 --item-scale 10 --only <phase,...>
 
 Same simulated corpus (agorascope.analysis.coordination_planted: heavy-tailed organic activity,
 hot items, one planted group per kind) for both tools, 60 s window. Each phase runs in its own
@@ -13,6 +14,12 @@ subprocess, which reports wall time and its peak RSS (including its worker proce
   streamed to Parquet as the toolkit writes its table into SQLite; phase `ours-co-<kind>-network`),
   ours raw in memory with evidence (`-raw`) or without (`-rawedges`), and ours at default
   parameters (cap + null-model filter + Leiden clusters); toolkit at min_edge_weight 1, n_threads 2.
+* `--item-scale k` (use posts / 1M at 10M): the popularity curve of a k times smaller corpus repeated
+  k times, so the busiest item-minute holds as many posts as at 1M and the raw network grows
+  linearly (see `planted_corpus`); with plain Zipf over 10x more items it grows ~70-100x.
+* check-co-repost / check-co-link: our Parquet network against the toolkit's SQLite table: row
+  count, weight sum and three order-independent sums of per-row hashes of the directed
+  (u1, u2, weight) rows, each computed inside its own engine (no Python row loop).
 * co-text: ours on the full corpus; the toolkit's co_similar_tweet (Jaccard 0.8) on the first
   `--text-posts` posts (its all-pairs-in-window comparison is too slow for 1M here) — the
   extrapolation to the full corpus is labelled as such.
@@ -35,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: DuckDB spills to disk beyond this (the machine is shared; the raw network can be quadratic).
 MEMORY_LIMIT = ["1500MB"]
 POP_EXPONENT = [1.1]
+ITEM_SCALE = [1]
 sys.path.insert(0, str(ROOT))
 
 
@@ -55,7 +63,7 @@ def _corpus(posts: int, days: float):
     from agorascope.analysis.coordination_planted import planted_corpus
 
     return planted_corpus(posts=posts, days=days, accounts=max(3_000, posts // 10), hyper=max(40, posts // 3_000),
-                          seed=7, pop_exponent=POP_EXPONENT[0])
+                          seed=7, pop_exponent=POP_EXPONENT[0], item_scale=ITEM_SCALE[0])
 
 
 def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> dict[str, object]:
@@ -153,6 +161,8 @@ def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> di
         con.execute("DELETE FROM message_url WHERE url = ''")
         con.commit()
         con.close()
+    elif name.startswith("check-"):  # check-co-<kind>: ours vs the toolkit's network, without Python row loops
+        out.update(_check_network(work, name[len("check-"):]))
     elif name.startswith("tk-"):
         import sqlite3
 
@@ -180,9 +190,60 @@ def phase(name: str, work: Path, posts: int, days: float, text_posts: int) -> di
     return out
 
 
+#: Per directed row (u1, u2, weight) with x = id(u1) * 2^21 + id(u2) (id = the raw handle's number):
+#: integer fingerprints whose sums over all rows are order-independent, computed the same way in
+#: SQLite (the toolkit's table) and DuckDB (our Parquet, pseudonyms mapped back to handles).
+_FINGERPRINTS = ("count(*)", "sum(w)", "sum((x * 1000003 + w * 999983) % 2147483647)",
+                 "sum(((x % 1000003) * (x % 999983) % 1000000007) * (w + 3) % 998244353)",
+                 "sum((x % 4294967291) * (w + 11) % 4294967279)")
+
+
+def _check_network(work: Path, kind: str) -> dict[str, object]:
+    """Are our unfiltered network and the toolkit's the same directed (u1, u2, weight) multiset?
+
+    Row-by-row EXCEPT ALL (as at 1M) costs minutes per 10M rows through Python here, so this
+    compares the row count, the weight sum and three order-independent sums of per-row modular
+    hashes (`_FINGERPRINTS`), each side computed inside its own database engine.
+    """
+    import sqlite3
+
+    import duckdb
+    import pyarrow as pa
+
+    from agorascope.project import Project
+
+    base = kind.removeprefix("co-")
+    table = {"repost": "co_retweet_network", "link": "co_link_network"}[base]
+    fps = ", ".join(_FINGERPRINTS)
+    sq = sqlite3.connect(work / "toolkit.db")
+    tk = sq.execute(f"SELECT {fps} FROM (SELECT CAST(substr(user_1, 2) AS INTEGER) * 2097152 "
+                    f"+ CAST(substr(user_2, 2) AS INTEGER) AS x, weight AS w FROM {table} "
+                    "WHERE user_1 <> user_2)").fetchone()
+    sq.close()
+    groups = json.loads((work / "groups.json").read_text())
+    n_handles = max(int(h[1:]) for hs in groups.values() for h in hs) + 1
+    handles = [f"u{i:06d}" for i in range(n_handles)]
+    p = Project.open(work / "ours")
+    ps = p.pseudonym(handles, platform="twitter")
+    p.close()
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT[0], "threads": 2})
+    m = pa.table({"ps": ps, "id": list(range(n_handles))})  # noqa: F841 (scanned by name)
+    net = str(work / f"ours_{base}_network.parquet")
+    ours = con.execute(
+        f"SELECT {fps} FROM (SELECT ma.id::BIGINT * 2097152 + mb.id AS x, d.w FROM ("
+        "SELECT author_a AS a, author_b AS b, weight_ab AS w FROM read_parquet(?) UNION ALL "
+        "SELECT author_b, author_a, weight_ba FROM read_parquet(?)) d "
+        "JOIN m ma ON ma.ps = d.a JOIN m mb ON mb.ps = d.b WHERE d.w >= 1)", [net, net]).fetchone()
+    con.close()
+    tk_l, ours_l = [int(v or 0) for v in tk], [int(v or 0) for v in ours]
+    return {"kind": kind, "toolkit_fingerprint": tk_l, "ours_fingerprint": ours_l, "equal": tk_l == ours_l,
+            "directed_edges": tk_l[0]}
+
+
 def run(name: str, args: argparse.Namespace) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--phase", name, "--work", str(args.work), "--posts", str(args.posts),
            "--days", str(args.days), "--text-posts", str(args.text_posts), "--pop-exponent", str(args.pop_exponent),
+           "--item-scale", str(args.item_scale),
            "--memory-limit", args.memory_limit]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -208,11 +269,15 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/agorascope-bench-coordination"))
     ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--pop-exponent", type=float, default=1.1, help="Zipf exponent of item popularity")
+    ap.add_argument("--item-scale", type=int, default=1,
+                    help="k: popularity of a k times smaller corpus repeated k times (same per-item-minute density "
+                         "as the smaller corpus; use posts / 1M to compare 10M with 1M); 1 = plain Zipf")
     ap.add_argument("--phase-timeout", type=int, default=900, help="seconds before a phase is given up")
     ap.add_argument("--only", default=None, help="comma-separated phases to run (default: all)")
     ap.add_argument("--memory-limit", default=MEMORY_LIMIT[0], help="DuckDB memory_limit of our phases")
     args = ap.parse_args()
     POP_EXPONENT[0] = args.pop_exponent
+    ITEM_SCALE[0] = args.item_scale
     MEMORY_LIMIT[0] = args.memory_limit
     if args.phase:
         print(json.dumps(phase(args.phase, args.work, args.posts, args.days, args.text_posts)))
@@ -224,7 +289,8 @@ def main() -> None:
     if args.only:
         phases = args.only.split(",")
     res = {name: run(name, args) for name in phases}
-    print(f"\nposts: {args.posts:,} over {args.days:g} days, popularity Zipf {args.pop_exponent:g}, window 60 s "
+    print(f"\nposts: {args.posts:,} over {args.days:g} days, popularity Zipf {args.pop_exponent:g} "
+          f"(item scale {args.item_scale}), window 60 s "
           "(2 shared cores: timings contended)\n")
     print(f"{'step':<22}{'agorascope s':>14}{'RSS MB':>9}{'toolkit s':>12}{'RSS MB':>9}{'edges ours/toolkit':>22}")
     pairs = [("load", "ours-load", "tk-load"), ("co-repost", "ours-co-repost-network", "tk-co-repost"),

@@ -251,6 +251,7 @@ def coordination(
 NETWORK_COLUMNS = ("author_a, author_b, kind, weight, weight_ab, weight_ba, n_objects, n_pairs, first_at, last_at, "
                    "median_delta_s")
 _NETWORK_BATCH = 500_000
+_NEVER = 2**62  # an n_pairs no pair reaches
 
 #: Post pairs per partition of the pair step (about 64 bytes each, plus the aggregation's state).
 PAIRS_PER_PARTITION = 4_000_000
@@ -263,7 +264,7 @@ _TEMP_TABLES = ("_coord_b", "_coord_pairs", "_coord_pc", "_coord_cs", "_coord_au
 def _pair_stage(con: Any, ks: list[str], *, where: str, wparams: list[Any], window_us: int,
                 max_per_object: int | None, self_loops: bool, text_similarity: float, min_tokens: int,
                 min_hashtags: int, seed: int, least: int,
-                sink: Callable[[], None] | None = None) -> dict[str, Any]:
+                sink: Callable[[], None] | None = None, dense_ids: bool = False) -> dict[str, Any]:
     """Slim objects → co-occurring post pairs, partition by partition → candidate edges + null-model inputs.
 
     The pairs are computed in partitions of the first author's hash, each holding about
@@ -271,13 +272,16 @@ def _pair_stage(con: Any, ks: list[str], *, where: str, wparams: list[Any], wind
     partition adds its author pairs' statistics to `_coord_cs` (only pairs with at least `least`
     post pairs) and the null model's counts to `_coord_tested` / `_coord_nbp`. With a `sink`
     (the streamed network), each partition's `_coord_cs` rows are handed to it and dropped, and
-    no null model is computed.
+    no null model is computed. `dense_ids`: authors are numbered by `_coord_names.nid` instead of
+    hashed (needs `_coord_names`; not with co-text, whose candidate pairs carry author hashes).
     """
     bucket_us = max(window_us, 1)
     obj_kinds = [k for k in ks if k != "co-text"]
     objects_sql, oparams = _objects_sql(obj_kinds, where, wparams, min_hashtags)
     con.execute("CREATE OR REPLACE TEMP TABLE _coord_b AS " + Q.slim_objects_sql(objects_sql, max_per_object),
                 [bucket_us, *oparams]).fetchall()
+    if dense_ids:
+        con.execute(Q.DENSE_B_SQL).fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE _ct_pairs (kid SMALLINT, oid UBIGINT, aid_a UBIGINT, aid_b UBIGINT, "
                 "pid_a UBIGINT, pid_b UBIGINT, a_t BIGINT, b_t BIGINT)").fetchall()
     if "co-text" in ks:
@@ -299,7 +303,8 @@ def _pair_stage(con: Any, ks: list[str], *, where: str, wparams: list[Any], wind
         if sink is None:
             con.execute(Q.PART_TESTED_SQL).fetchall()
             con.execute(Q.PART_NB_SQL).fetchall()
-        con.execute(Q.PART_CAND_SQL, [least, least]).fetchall()
+        # with a sink, the simple pairs stay in `_coord_pc` (the sink reads them there: one copy less)
+        con.execute(Q.PART_CAND_SQL, [least, least if sink is None else _NEVER]).fetchall()
         if sink is not None:
             con.execute("DROP TABLE IF EXISTS _coord_pairs").fetchall()
             sink()
@@ -344,19 +349,35 @@ def network_to_parquet(store: DuckDBStore, path: Path | str, *, kinds: str | Seq
     writer: list[pq.ParquetWriter] = []
     n = [0]
 
+    # authors are dense numbers (pseudonym = names[nid]) unless co-text's pairs bring author hashes
+    dense = "co-text" not in ks
+    names: list[Any] = []  # [author hashes, their pseudonyms] (Arrow arrays; ordered by nid)
+    cols = [c.strip() for c in NETWORK_COLUMNS.split(",")]
+
     def sink() -> None:  # one partition's edges → row groups of the one output file
-        reader = con.sql(Q.NETWORK_PART_SQL, params=[int(min_weight)]).to_arrow_reader(_NETWORK_BATCH)
+        import pyarrow.compute as pc
+
+        reader = con.sql(Q.NETWORK_IDS_SQL, params=[int(min_weight)]).to_arrow_reader(_NETWORK_BATCH)
         for batch in reader:
+            authors = [names[1].take(batch.column(c) if dense else pc.index_in(batch.column(c), value_set=names[0]))
+                       for c in ("aid_a", "aid_b")]
+            batch = pa.RecordBatch.from_arrays([*authors, *batch.columns[2:]], names=cols)
             if not writer:
-                writer.append(pq.ParquetWriter(out, batch.schema))
+                # author_b takes any of the partition's authors: its dictionary overflows at 10⁶ authors
+                # and falls back to plain pages anyway, after the cost of trying (~20 % of the write)
+                writer.append(pq.ParquetWriter(out, batch.schema, use_dictionary=[c for c in cols if c != "author_b"]))
             writer[0].write_batch(batch.cast(writer[0].schema))
             n[0] += batch.num_rows
 
     try:
         con.execute(Q.NAMES_SQL).fetchall()
+        nt = con.sql("SELECT aid, author FROM _coord_names ORDER BY nid").to_arrow_table()
+        names.extend([nt.column("aid").combine_chunks(), nt.column("author").combine_chunks()])
+        del nt
         _pair_stage(con, ks, where=where, wparams=wparams, window_us=round(float(window_s) * 1e6),
                     max_per_object=None, self_loops=self_loops, text_similarity=text_similarity,
-                    min_tokens=min_tokens, min_hashtags=min_hashtags, seed=7, least=int(min_weight), sink=sink)
+                    min_tokens=min_tokens, min_hashtags=min_hashtags, seed=7, least=int(min_weight), sink=sink,
+                    dense_ids=dense)
         if not writer:  # no edges: an empty file with the schema
             pq.write_table(con.sql(Q.NETWORK_PART_SQL + " AND FALSE", params=[1]).to_arrow_table(), out)
     finally:

@@ -43,12 +43,22 @@ def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
 def planted_corpus(*, posts: int = 40_000, days: float = 2.0, accounts: int = 3_000, hyper: int = 40,
                    group_size: int = 15, events: int = 12, spread_s: float = 20.0, kinds: tuple[str, ...] = GROUP_KINDS,
                    seed: int = 7, integer_seconds: bool = True,
-                   pop_exponent: float = 1.1) -> Planted:
+                   pop_exponent: float = 1.1, item_scale: int = 1) -> Planted:
     """Simulate `posts` organic posts plus one planted group per kind in `kinds`.
 
     `pop_exponent` is the Zipf exponent of item popularity (1.1: a few items draw hundreds of
     reposts a minute at their peak, at 1M posts a week).
+
+    `item_scale` k > 1 gives the popularity curve of a corpus k times smaller, repeated k times:
+    popularity ranks come in blocks of k equally popular items (Zipf over ``rank // k``), and the
+    URL pool is k times larger with the same blocked Zipf. So k times more posts over k times more
+    days (same posting rate) keep the per-item-minute density of the smaller corpus, and the
+    raw co-share network grows linearly with the posts instead of quadratically (k copies of the
+    small corpus' hot items rather than hot items k times hotter). k = 1 is the plain Zipf curve,
+    draw for draw the same corpus as before this knob existed.
     """
+    if item_scale < 1:
+        raise ValueError("item_scale must be >= 1")
     rng = np.random.default_rng(seed)
     start = int(datetime(2026, 3, 2, tzinfo=UTC).timestamp())
     span = days * 86400.0
@@ -68,7 +78,7 @@ def planted_corpus(*, posts: int = 40_000, days: float = 2.0, accounts: int = 3_
     ts = start + rng.uniform(0, span, n)
     # items: the organic originals (kind 3) with Zipf popularity; reposts and replies follow them
     orig = np.flatnonzero(kind == 3)
-    pop = 1.0 / np.arange(1, len(orig) + 1) ** pop_exponent
+    pop = 1.0 / (np.arange(len(orig)) // item_scale + 1) ** pop_exponent
     rng.shuffle(pop)
     pop /= pop.sum()
     target = np.full(n, -1)
@@ -77,8 +87,8 @@ def planted_corpus(*, posts: int = 40_000, days: float = 2.0, accounts: int = 3_
     delay = rng.exponential(np.where(kind[dep] == 0, 7200.0, 3600.0))
     ts[dep] = ts[target[dep]] + delay
     # links: a pool of URLs, each born at a time and shared after it
-    n_urls = 4000
-    url_pop = 1.0 / np.arange(1, n_urls + 1) ** 1.2
+    n_urls = 4000 * item_scale
+    url_pop = 1.0 / (np.arange(n_urls) // item_scale + 1) ** 1.2
     url_pop /= url_pop.sum()
     url_born = start + rng.uniform(0, span, n_urls)
     li = np.flatnonzero(kind == 1)
