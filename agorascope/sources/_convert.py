@@ -211,8 +211,16 @@ def split_list(values: pa.Array) -> pa.Array:
 
 
 _LOCAL = threading.local()
-_JSON_LISTS = ("SELECT list_filter(from_json(nullif(trim(v), ''), '[\"VARCHAR\"]'), lambda x: coalesce(x, '') <> '') "
-               "FROM _lists")
+#: DuckDB expression: a JSON array in text → list of non-empty strings; NULL for anything else.
+JSON_LIST_SQL = "try(list_filter(from_json(nullif(trim({col}), ''), '[\"VARCHAR\"]'), lambda x: coalesce(x, '') <> ''))"
+
+
+def parsed_lists_or_none(raw: pa.Array, parsed: pa.Array) -> pa.Array | None:
+    """`parsed` (from `JSON_LIST_SQL`) when it parsed every non-blank value of `raw`, else None."""
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw.cast(pa.string())), ""), True)
+    if not pc.all(pc.or_(parsed.is_valid(), blank)).as_py():
+        return None
+    return parsed.cast(pa.list_(pa.string()))
 
 
 def _json_string_lists(values: pa.Array) -> pa.Array | None:
@@ -232,12 +240,10 @@ def _json_string_lists(values: pa.Array) -> pa.Array | None:
         con = _LOCAL.con = duckdb.connect(":memory:", config={"threads": 1})
     con.register("_lists", pa.table({"v": strings}))
     try:
-        out = con.sql(_JSON_LISTS).to_arrow_table().column(0).combine_chunks()
-    except duckdb.Error:
-        return None
+        parsed = con.sql(f"SELECT {JSON_LIST_SQL.format(col='v')} FROM _lists").to_arrow_table().column(0)
     finally:
         con.unregister("_lists")
-    return out.cast(pa.list_(pa.string()))
+    return parsed_lists_or_none(strings, parsed.combine_chunks())
 
 
 def to_int64(values: pa.Array) -> pa.Array:

