@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -228,10 +229,17 @@ class Ingestor:
         return report
 
 
-def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: int = 1
-                ) -> Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]]:
+T = TypeVar("T")
+
+
+def _read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     """Run parsing, validation and pseudonymisation one chunk ahead in a thread, so they overlap
-    the store's insert (Arrow and DuckDB release the GIL). Errors surface in the caller."""
+    the store's insert (Arrow and DuckDB release the GIL). Errors surface in the caller; a caller
+    that stops early stops the thread, which closes `items` (and so the reader's connection).
+
+    Measured alternative: the reader in a thread of its own (three stages) spread the CPU more
+    evenly but ran 1M CSV posts in 4.3-4.5 s instead of 4.0-4.2 s (GIL hand-offs).
+    """
     import queue
     import threading
 
@@ -239,20 +247,27 @@ def _read_ahead(items: Iterator[tuple[Chunk, pa.RecordBatch, pa.Table]], depth: 
     done = object()
     stop = threading.Event()
 
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        q.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not put(item):
                     return
-            q.put(done)
+            put(done)
         except BaseException as exc:  # handed to the consumer, re-raised there
-            q.put(exc)
+            put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # now, not at garbage collection: the reader closes its connection
+                close()
 
     t = threading.Thread(target=produce, name="agorascope-read-ahead", daemon=True)
     t.start()

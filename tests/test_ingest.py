@@ -258,3 +258,34 @@ def test_exact_chunks_regroup_without_splitting_a_record():
     assert [[r.record for r in c.rejects] for c in out] == [[], [4], [9], []]
     assert sum(c.skipped for c in out) == 1
     assert sum(c.posts.num_rows for c in out) == 14
+
+
+def test_read_ahead_stops_and_closes_its_source_when_the_consumer_stops():
+    import threading
+
+    from agorascope.ingest import _read_ahead
+
+    closed = threading.Event()
+
+    def source():
+        try:
+            yield from range(1_000_000)
+        finally:
+            closed.set()
+
+    got = []
+    for item in _read_ahead(source()):
+        got.append(item)
+        if len(got) == 3:
+            break
+    assert got == [0, 1, 2]
+    assert closed.wait(5), "the reader generator was left open"
+    # leaving the loop closed the read-ahead generator, which stopped and joined its thread
+    assert not any(t.name == "agorascope-read-ahead" and t.is_alive() for t in threading.enumerate())
+
+    def failing():
+        yield 1
+        raise ValueError("bad block")
+
+    with pytest.raises(ValueError, match="bad block"):
+        list(_read_ahead(failing()))

@@ -76,7 +76,7 @@ class CSVSource:
                     batch = _with_parsed_lists(batch, cols, lists)
                     n = batch.num_rows
                     # Good rows come in file order; their ordinal (after the header) is the record.
-                    records = pa.array(range(done + 2, done + 2 + n), pa.int64())
+                    records = pa.array(np.arange(done + 2, done + 2 + n, dtype=np.int64))
                     done += n
                     if done <= options.start_record:
                         continue
@@ -268,7 +268,7 @@ class ParquetSource:
             done += n
             if done <= options.start_record:
                 continue
-            records = pa.array(range(start + 1, start + 1 + n), pa.int64())
+            records = pa.array(np.arange(start + 1, start + 1 + n, dtype=np.int64))
             if own:
                 from agorascope.schema import conform
 
