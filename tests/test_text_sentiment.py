@@ -71,7 +71,7 @@ def test_shipped_weights_are_small_and_documented(model: str) -> None:
         pytest.skip(f"no {model} head ships")
     assert npz.stat().st_size < 4_000_000
     report = json.loads((MODELS / f"sentiment_{model}.json").read_text())
-    assert report["shipped"]["mean"] >= (FLOOR_MEAN if model == "usem3" else 0.60)  # e5: measured 0.608
+    assert report["shipped"]["mean"] >= (FLOOR_MEAN if model == "usem3" else 0.60)  # e5: measured 0.612
     assert report["shipped"]["en"] > report["vader_en"]
     assert "en" not in report["ngram_langs"]  # no English training tweet left after de-duplication
     assert sum(report["train_rows_removed_in_dev"].values()) > 0
