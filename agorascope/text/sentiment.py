@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -335,6 +335,19 @@ def _lexicon() -> tuple[dict[str, float], frozenset[str]]:
     return _vader().lexicon, frozenset(vs.NEGATE)  # type: ignore[attr-defined]
 
 
+def _per_distinct_text(texts: Sequence[str | None], score: Callable[[str], float]) -> np.ndarray:
+    """`score` of each text, computed once per distinct text (a repost's identical text is scored once)."""
+    seen: dict[str, float] = {}
+    out = np.empty(len(texts), dtype=np.float64)
+    for i, t in enumerate(texts):
+        t = t or ""
+        c = seen.get(t)
+        if c is None:
+            c = seen[t] = score(t)
+        out[i] = c
+    return out
+
+
 def lexicon_compound(texts: Sequence[str | None]) -> np.ndarray:
     """A fast VADER: the sum of VADER's lexicon valences (words, emoticons) of the white-space tokens,
     sign-flipped and scaled by 0.74 within three tokens after a negation, normalised as VADER's
@@ -342,39 +355,27 @@ def lexicon_compound(texts: Sequence[str | None]) -> np.ndarray:
     intensifier, capitals, "but" and emoji rules); correlation 0.93 with it on the dev tweets.
     """
     lex, negate = _lexicon()
-    seen: dict[str, float] = {}  # a repost's identical text is scored once
-    out = np.empty(len(texts), dtype=np.float64)
-    for i, t in enumerate(texts):
-        t = t or ""
-        c = seen.get(t)
-        if c is None:
-            total, neg = 0.0, 0
-            for tok in t.split():
-                v = lex.get(tok)
-                w = tok
-                if v is None:
-                    w = tok.strip(_STRIP)
-                    v = lex.get(w) if w else None
-                if v is not None:
-                    total += -0.74 * v if neg else v
-                neg = 3 if (w in negate or w.endswith("n't")) else max(neg - 1, 0)
-            c = seen[t] = total / (total * total + 15.0) ** 0.5
-        out[i] = c
-    return out
+
+    def score(t: str) -> float:
+        total, neg = 0.0, 0
+        for tok in t.split():
+            v = lex.get(tok)
+            w = tok
+            if v is None:
+                w = tok.strip(_STRIP)
+                v = lex.get(w) if w else None
+            if v is not None:
+                total += -0.74 * v if neg else v
+            neg = 3 if (w in negate or w.endswith("n't")) else max(neg - 1, 0)
+        return total / (total * total + 15.0) ** 0.5
+
+    return _per_distinct_text(texts, score)
 
 
 def vader_compound(texts: Sequence[str | None]) -> np.ndarray:
     """VADER's compound score in [-1, 1] of each text (English lexicon and emoticon rules)."""
     an = _vader()
-    seen: dict[str, float] = {}  # a repost's identical text is scored once
-    out = np.empty(len(texts), dtype=np.float64)
-    for i, t in enumerate(texts):
-        t = t or ""
-        c = seen.get(t)
-        if c is None:
-            c = seen[t] = an.polarity_scores(t)["compound"]  # type: ignore[attr-defined]
-        out[i] = c
-    return out
+    return _per_distinct_text(texts, lambda t: an.polarity_scores(t)["compound"])  # type: ignore[attr-defined]
 
 
 def vader_labels(texts: Sequence[str]) -> np.ndarray:

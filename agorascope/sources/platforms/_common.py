@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from agorascope._ahead import run_ahead
 from agorascope.errors import SourceError
 from agorascope.schema import conform
 from agorascope.sources._convert import _HASHTAG_RE, parse_timestamps
@@ -288,64 +289,10 @@ class _Chunker:
 
 
 # -- read-ahead -----------------------------------------------------------------------------
-class _Failed:
-    __slots__ = ("exc",)
-
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-_DONE = object()
-
-
 def prefetch(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
-    """Run a reader one or two chunks ahead of its consumer, in a thread.
-
-    Parsing is Python (holds the GIL) while the consumer's work is mostly Arrow compute and
-    the DuckDB upsert (both release it), so on two cores the two overlap. Exceptions raised
-    by the reader are re-raised in the consumer; closing the consumer stops the reader.
-    """
-    import queue
-    import threading
-
-    q: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            for c in chunks:
-                if not put(c):
-                    return
-            put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            put(_Failed(exc))
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-
-    t = threading.Thread(target=work, name="agorascope-reader", daemon=True)
-    t.start()
-    try:
-        while True:
-            item = q.get()
-            if item is _DONE:
-                return
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        t.join(timeout=10)
+    """Run a reader one or two chunks ahead of its consumer, in a thread (`run_ahead`): parsing
+    is Python (holds the GIL) while the consumer's upsert mostly releases it."""
+    return run_ahead(chunks, depth=depth, name="agorascope-reader")
 
 
 # -- JSON drivers ---------------------------------------------------------------------------
