@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 #: DuckDB's memory cap while importing files (a constant, never user input, in the SET statement).
 #: Dedupe reads only `post_keys` (8 bytes a post), so the table's blocks need not stay cached.
-INGEST_MEMORY_LIMIT = "256MB"
+STREAMING_MEMORY_LIMIT = "256MB"
 
 
 class Project:
@@ -137,7 +137,7 @@ class Project:
         if self.settings.memory_limit is not None:
             yield
             return
-        self.store.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        self.store.execute(f"SET memory_limit = '{STREAMING_MEMORY_LIMIT}'")
         try:
             yield
         finally:

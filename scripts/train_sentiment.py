@@ -34,6 +34,7 @@ from agorascope.text.normalise import normalise_array
 from agorascope.text.sentiment import (
     LABELS,
     NGRAM_FEATURES,
+    VADER_DIRECTION,
     WORD_FEATURES,
     lexicon_compound,
     ngram_features,
@@ -42,7 +43,6 @@ from agorascope.text.sentiment import (
 
 ROOT = Path(__file__).resolve().parents[1]
 VADER_GRID = tuple(np.round(np.arange(0.0, 3.01, 0.25), 2))
-VADER_DIR = np.array([-1.0, 0.0, 1.0])
 
 
 def _embed(model: str, split: str, texts: list[str], cache: Path | None) -> np.ndarray:
@@ -114,7 +114,7 @@ def fit_vader_weight(z_emb: np.ndarray, y: np.ndarray, vader: np.ndarray, rows: 
     """
     scores = {}
     for a in VADER_GRID:
-        z = z_emb[rows] + a * vader[rows, None] * VADER_DIR
+        z = z_emb[rows] + a * vader[rows, None] * VADER_DIRECTION
         scores[float(a)] = round(macro_f1(y[rows], np.array(LABELS)[z.argmax(1)]), 4)
     best = max(scores, key=lambda a: (scores[a], -a))
     return best, scores
@@ -204,7 +204,7 @@ def main() -> None:
             ra, rb = np.zeros(len(yt), bool), np.zeros(len(yt), bool)
             ra[a], rb[b] = vrows[a], vrows[b]
             wa = fit_vader_weight(z_emb, yt, t_vader, ra)[0] if vader_langs and ra.sum() >= 50 else 0.0
-            z[rb] += wa * t_vader[rb, None] * VADER_DIR
+            z[rb] += wa * t_vader[rb, None] * VADER_DIRECTION
         cv_train = per_language(yt, np.array(LABELS)[z.argmax(1)], lt)
         cv_train["mean"] = round(float(np.mean(list(cv_train.values()))), 4)
         print(f"5-fold CV on train, routed: {cv_train}", flush=True)

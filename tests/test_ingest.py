@@ -263,7 +263,7 @@ def test_exact_chunks_regroup_without_splitting_a_record():
 def test_read_ahead_stops_and_closes_its_source_when_the_consumer_stops():
     import threading
 
-    from agorascope.ingest import _read_ahead
+    from agorascope._ahead import run_ahead
 
     closed = threading.Event()
 
@@ -274,7 +274,7 @@ def test_read_ahead_stops_and_closes_its_source_when_the_consumer_stops():
             closed.set()
 
     got = []
-    for item in _read_ahead(source()):
+    for item in run_ahead(source(), name="agorascope-read-ahead"):
         got.append(item)
         if len(got) == 3:
             break
@@ -288,4 +288,4 @@ def test_read_ahead_stops_and_closes_its_source_when_the_consumer_stops():
         raise ValueError("bad block")
 
     with pytest.raises(ValueError, match="bad block"):
-        list(_read_ahead(failing()))
+        list(run_ahead(failing(), name="agorascope-read-ahead"))

@@ -281,7 +281,7 @@ def predict_proba(embeddings: np.ndarray, texts: Sequence[str] | pa.Array | None
         rows = np.flatnonzero(np.isin(lang_arr, np.array(head.vader_langs, dtype=object)))
         if len(rows) and _vader_available():
             c = lexicon_compound([items[i] for i in rows])
-            z[rows] += (head.vader_weight * c)[:, None].astype(np.float32) * _VADER_DIR
+            z[rows] += (head.vader_weight * c)[:, None].astype(np.float32) * VADER_DIRECTION
     return _softmax(z)
 
 
@@ -301,7 +301,8 @@ def predict(embeddings: np.ndarray, texts: Sequence[str] | pa.Array | None = Non
     return pa.array(labels, pa.string()), pa.array(score, pa.float64())
 
 
-_VADER_DIR = np.array([-1.0, 0.0, 1.0], dtype=np.float32)
+#: how a VADER compound score moves the (negative, neutral, positive) logits
+VADER_DIRECTION = np.array([-1.0, 0.0, 1.0], dtype=np.float32)
 
 
 @functools.cache
@@ -387,6 +388,7 @@ def vader_labels(texts: Sequence[str]) -> np.ndarray:
 __all__ = [
     "LABELS",
     "NGRAM_FEATURES",
+    "VADER_DIRECTION",
     "WORD_FEATURES",
     "Head",
     "has_head",
