@@ -15,10 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from agorascope._arrow import with_list_values
+from agorascope._arrow import may_have_padding, with_list_values
 
 #: 2: the store's `post_keys` dedupe table (`store.migrations`).
-SCHEMA_VERSION = 2
+#: 3: `post_keys` holds only the keys (erasure finds them through the author's posts).
+SCHEMA_VERSION = 3
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
@@ -120,9 +121,9 @@ def _checks(batch: pa.RecordBatch, now: datetime, max_text_bytes: int) -> list[t
     text = batch.column("text")
     lo = pa.scalar(EARLIEST, TIMESTAMP)
     hi = pa.scalar(now + FUTURE_SLACK, TIMESTAMP)
+    blank_pid = pc.equal(pc.binary_length(pc.utf8_trim_whitespace(pid) if may_have_padding(pid) else pid), 0)
     checks = [
-        (pc.or_kleene(pc.is_null(pid), pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pid)), 0)),
-         "missing post_id"),
+        (pc.or_kleene(pc.is_null(pid), blank_pid), "missing post_id"),
         (pc.greater(pc.binary_length(pid), MAX_ID_BYTES), f"post_id over {MAX_ID_BYTES} bytes"),
         (pc.or_kleene(pc.is_null(plat), pc.equal(pc.utf8_length(plat), 0)), "missing platform"),
         (pc.is_null(ts), "missing or unparseable created_at"),

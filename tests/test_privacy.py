@@ -1,11 +1,14 @@
+import hashlib
+import hmac
 import os
 import stat
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from agorascope.errors import ConfigError
-from agorascope.privacy import Pseudonymiser, create_secret, load_secret, mask_mentions
+from agorascope.privacy import PseudonymCache, Pseudonymiser, create_secret, load_secret, mask_mentions
 
 
 def test_pseudonyms_stable_per_secret_and_differ_across_secrets():
@@ -66,3 +69,45 @@ def test_pseudonym_is_hmac_sha256_of_platform_and_canonical_handle():
         ps = Pseudonymiser(secret)
         expected = "a_" + hmac.digest(secret, b"twitter\x1fsomeone", "sha256")[:10].hex()
         assert ps.pseudonym("Twitter", "@SomeOne") == expected
+
+
+def _reference(secret: bytes, platform: str, handle: str) -> str:
+    msg = f"{platform.lower()}\x1f{handle.strip().lstrip('@＠').lower()}".encode()
+    return "a_" + hmac.new(secret, msg, hashlib.sha256).hexdigest()[:20]
+
+
+def test_a_small_cache_evicts_and_still_gives_the_right_pseudonyms():
+    """More authors than the cache holds, seen again and again across batches: every
+    pseudonym is still the HMAC of its handle (eviction keeps hash order and values aligned)."""
+    secret = b"s" * 40
+    p = Pseudonymiser(secret, cache_size=50)
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        ids = rng.zipf(1.3, 400) % 500  # heavy-tailed: some authors recur, most are rare
+        handles = pa.array([f"@User{i}" for i in ids])
+        plats = pa.array(["bluesky" if i % 3 else "mastodon" for i in ids])
+        got = p.pseudonymise(plats, handles).to_pylist()
+        assert got == [_reference(secret, pl, h) for pl, h in zip(plats.to_pylist(), handles.to_pylist(), strict=True)]
+        assert len(p._cache) <= 50
+
+
+def test_cache_confirms_a_hash_match_before_trusting_it():
+    """Two keys with the same 64-bit hash must not share a pseudonym: the second hash decides."""
+    cache = PseudonymCache(10)
+    forged = np.array([hash("bluesky\x1fbob")], np.int64)  # "alice" stored under bob's hash
+    cache.add(forged, ["bluesky\x1falice"], np.array([b"a_alice"], "S22"))
+    values, found, _ = cache.lookup(["bluesky\x1fbob"])
+    assert not found[0] and values[0] == b""
+    values, found, _ = cache.lookup(["bluesky\x1falice"])
+    assert not found[0]  # alice's own hash differs from the slot she was forged into
+
+
+def test_cache_keeps_the_recently_used_half_when_full():
+    cache = PseudonymCache(4)
+    keys = [f"k{i}" for i in range(4)]
+    cache.add(np.fromiter(map(hash, keys), np.int64), keys, np.array([k.encode() for k in keys], "S22"))
+    cache.lookup(["k3", "k1"])  # recently used
+    cache.add(np.array([hash("k9")], np.int64), ["k9"], np.array([b"k9"], "S22"))
+    values, found, _ = cache.lookup(["k0", "k1", "k2", "k3", "k9"])
+    assert found.tolist() == [False, True, False, True, True]
+    assert values[found].tolist() == [b"k1", b"k3", b"k9"]

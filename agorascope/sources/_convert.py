@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from agorascope._arrow import with_list_values
+from agorascope._arrow import may_have_padding, with_list_values
 from agorascope.schema import TIMESTAMP
 
 _HASHTAG_RE = r"(?:^|[^\p{L}\p{N}_&/])[#＃]([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)"
@@ -110,33 +110,42 @@ def parse_timestamps(values: pa.Array) -> pa.Array:
 
 
 def qualify_ids(ids: pa.Array, platform: pa.Array | str) -> pa.Array:
-    """Platform-qualified post ids: `platform:id`, unless the id already starts with `platform:`."""
-    ids = pc.utf8_trim_whitespace(ids.cast(pa.string()))
+    """Platform-qualified post ids: `platform:id`, unless the id already starts with `platform:`.
+
+    `platform` is one name, a string array, or a dictionary array (`apply_mapping` encodes the
+    platforms of a batch once for its four id columns)."""
+    ids = ids.cast(pa.string())
+    if may_have_padding(ids):
+        ids = pc.utf8_trim_whitespace(ids)
     n = len(ids)
     if ids.null_count == n:
         return ids
     if isinstance(platform, str):
-        names = [platform]
+        names, codes, plat_valid = [platform], None, None
     else:
-        platform = platform.cast(pa.string())
-        names = pc.unique(platform).drop_null().to_pylist()
+        enc = platform if pa.types.is_dictionary(platform.type) else pc.dictionary_encode(platform.cast(pa.string()))
+        names = enc.dictionary.cast(pa.string()).to_pylist()
+        plat_valid = enc.is_valid().to_numpy(zero_copy_only=False) if enc.null_count else None
+        codes = pc.fill_null(enc.indices, 0).to_numpy(zero_copy_only=False)
+        platform = enc.cast(pa.string()) if len(names) != 1 else platform
     if len(names) == 1:  # the common case: one platform per file or batch
         has = pc.fill_null(pc.starts_with(ids, names[0] + ":"), False).to_numpy(zero_copy_only=False)
-        if not isinstance(platform, str) and platform.null_count:
-            has &= platform.is_valid().to_numpy(zero_copy_only=False)
+    elif not names:
+        has = np.zeros(n, dtype=bool)
     else:
         # One prefix test per platform, then each row takes its own platform's answer.
-        codes = pc.fill_null(pc.index_in(platform, value_set=pa.array(names)), len(names))
         tests = np.stack([pc.fill_null(pc.starts_with(ids, p + ":"), False).to_numpy(zero_copy_only=False)
-                          for p in names] + [np.zeros(n, dtype=bool)])
-        has = tests[codes.to_numpy(zero_copy_only=False), np.arange(n)]
+                          for p in names])
+        has = tests[codes, np.arange(n)]
+    if plat_valid is not None:
+        has &= plat_valid
     if ids.null_count:
         has |= ids.is_null().to_numpy(zero_copy_only=False)  # a null id stays null either way
     if has.all():
         out = ids  # ids written qualified (agorascope's own files)
     else:
-        joined = (pc.binary_join_element_wise(pa.scalar(names[0]), ids, ":") if isinstance(platform, str)
-                  else pc.binary_join_element_wise(platform, ids, ":"))
+        prefix = pa.scalar(names[0]) if len(names) == 1 and plat_valid is None else platform.cast(pa.string())
+        joined = pc.binary_join_element_wise(prefix, ids, ":")
         out = joined if not has.any() else pc.if_else(pa.array(has), ids, joined)
     empty = pc.equal(ids, "")
     return pc.if_else(empty, pa.nulls(n, pa.string()), out) if pc.any(empty).as_py() else out
@@ -191,12 +200,7 @@ def split_list(values: pa.Array) -> pa.Array:
     parts = pc.split_pattern_regex(body, r"[\s,;|]+")
     flat = parts.flatten()
     keep = pc.not_equal(flat, "")
-    lists = parts
-    if not pc.all(keep).as_py():
-        parents = pc.list_parent_indices(parts).filter(keep).to_numpy()
-        counts = np.bincount(parents, minlength=len(parts)) if len(parents) else np.zeros(len(parts), np.int64)
-        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-        lists = pa.ListArray.from_arrays(offsets, flat.filter(keep), mask=s.is_null())
+    lists = parts if pc.all(keep).as_py() else _keep_elements(parts, flat, keep)
     if pc.any(escaped).as_py():
         fixed = []
         for v, e, got in zip(s.to_pylist(), escaped.to_pylist(), lists.to_pylist(), strict=True):
@@ -211,16 +215,35 @@ def split_list(values: pa.Array) -> pa.Array:
 
 
 _LOCAL = threading.local()
-#: DuckDB expression: a JSON array in text → list of non-empty strings; NULL for anything else.
-JSON_LIST_SQL = "try(list_filter(from_json(nullif(trim({col}), ''), '[\"VARCHAR\"]'), lambda x: coalesce(x, '') <> ''))"
+#: DuckDB expression: a JSON array in text → list of strings; NULL for anything else. The
+#: empty list (most rows) skips the parser; null and empty elements are dropped afterwards in
+#: Arrow (`parsed_lists_or_none`): 0.2 CPU-s per 1M rows of three list columns, against 0.57 s
+#: with `trim` and a `list_filter` lambda in the SQL.
+JSON_LIST_SQL = "CASE WHEN {col} = '[]' THEN []::VARCHAR[] ELSE try(from_json({col}, '[\"VARCHAR\"]')) END"
 
 
 def parsed_lists_or_none(raw: pa.Array, parsed: pa.Array) -> pa.Array | None:
-    """`parsed` (from `JSON_LIST_SQL`) when it parsed every non-blank value of `raw`, else None."""
+    """`parsed` (from `JSON_LIST_SQL`) without null or empty elements, when it parsed every
+    non-blank value of `raw`; else None."""
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(raw.cast(pa.string())), ""), True)
     if not pc.all(pc.or_(parsed.is_valid(), blank)).as_py():
         return None
-    return parsed.cast(pa.list_(pa.string()))
+    return _without_empty_elements(parsed.cast(pa.list_(pa.string())))
+
+
+def _without_empty_elements(lists: pa.ListArray) -> pa.ListArray:
+    """`lists` with null and "" elements removed (`["a", null, ""]` → `["a"]`)."""
+    flat = lists.flatten()
+    keep = pc.fill_null(pc.not_equal(flat, ""), False)
+    return lists if pc.all(keep).as_py() else _keep_elements(lists, flat, keep)
+
+
+def _keep_elements(lists: pa.ListArray, flat: pa.Array, keep: pa.BooleanArray) -> pa.ListArray:
+    """`lists` with only the elements of its flattened values `flat` where `keep` is true."""
+    parents = pc.list_parent_indices(lists).filter(keep).to_numpy()
+    counts = np.bincount(parents, minlength=len(lists)) if len(parents) else np.zeros(len(lists), np.int64)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    return pa.ListArray.from_arrays(offsets, flat.filter(keep), mask=lists.is_null() if lists.null_count else None)
 
 
 def _json_string_lists(values: pa.Array) -> pa.Array | None:

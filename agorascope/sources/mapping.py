@@ -127,12 +127,13 @@ def apply_mapping(table: pa.Table | pa.RecordBatch, mapping: Mapping[str, str], 
             plat = pc.fill_null(plat, platform)
         plat = pc.utf8_lower(plat)
     cols["platform"] = plat
+    platforms = pc.dictionary_encode(plat)  # once for the four id columns
     pid = col("post_id")
-    cols["post_id"] = _qualify(pid, plat) if pid is not None else pa.nulls(n, pa.string())
+    cols["post_id"] = _qualify(pid, platforms) if pid is not None else pa.nulls(n, pa.string())
     for ref in ("repost_of", "reply_to", "quote_of"):
         c = col(ref)
         if c is not None:
-            cols[ref] = _qualify(c, plat)
+            cols[ref] = _qualify(c, platforms)
     ts = col("created_at")
     ts_type = RAW_POST_SCHEMA.field("created_at").type
     cols["created_at"] = parse_timestamps(ts) if ts is not None else pa.nulls(n, ts_type)
