@@ -39,8 +39,9 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from agorascope._mix import mix64
 from agorascope.analysis.trends import TrendCounter, TrendParams
-from agorascope.analysis.trends_counts import Items, mix64
+from agorascope.analysis.trends_counts import Items
 
 DAY_US = 86_400 * 1_000_000
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from agorascope._mix import GOLDEN, mix64
 from agorascope.store.duckdb_store import DuckDBStore
 
 KINDS: tuple[str, ...] = ("term", "hashtag", "domain", "lang", "platform", "narrative")
@@ -32,10 +33,7 @@ KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
 RESOLUTIONS: dict[str, int] = {"5m": 300, "1h": 3600, "1d": 86400}
 US = 1_000_000
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_SALT = [np.uint64(((r + 1) * 0x9E3779B97F4A7C15) % 2**64) for r in range(16)]
+_SALT = [np.uint64(((r + 1) * int(GOLDEN)) % 2**64) for r in range(16)]
 
 # One SQL statement turns a batch into items, one SELECT per wanted kind over the registered
 # batch (no CTE: DuckDB would materialise every column of it). Terms: lower-cased text without
@@ -57,17 +55,6 @@ _KIND_SQL = {
     FROM (SELECT {_B}, post_id FROM _trend_batch) b JOIN narrative_assignments n ON n.post_id = b.post_id
     WHERE n.narrative_id IS NOT NULL AND CAST(n.narrative_id AS VARCHAR) <> '-1'""",
 }
-
-
-def mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser, vectorised (uint64 in, uint64 out)."""
-    x = x.astype(np.uint64, copy=True)
-    x ^= x >> np.uint64(30)
-    x *= _M1
-    x ^= x >> np.uint64(27)
-    x *= _M2
-    x ^= x >> np.uint64(31)
-    return x
 
 
 #: Every resolution is a multiple of this bucket (seconds); a batch's items are grouped by it once.
@@ -327,7 +314,7 @@ class OpenBucket:
 
     def add_pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Insert distinct pair ids; return the mask of those not seen before in this bucket."""
-        hq = mix64(pairs ^ _GOLDEN)
+        hq = mix64(pairs ^ GOLDEN)
         p1 = (hq >> self.bloom_shift).view(np.int64)
         p2 = (p1 & ~np.int64(63)) | (hq & np.uint64(63)).view(np.int64)
         new = (self.bloom[p1] & self.bloom[p2]) == 0

@@ -23,12 +23,11 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
+from agorascope._mix import GOLDEN, mix64
 from agorascope.text.normalise import normalise_text
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 _P = np.uint64(0x100000001B3)  # FNV prime as the polynomial base
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 
 
 def shingles(text_norm: str, k: int = 5) -> set[str]:
@@ -50,14 +49,8 @@ def jaccard(text_a: str, text_b: str, *, k: int = 5) -> float:
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser (in place on a uint64 array)."""
-    with np.errstate(over="ignore"):
-        x ^= x >> np.uint64(30)
-        x *= _M1
-        x ^= x >> np.uint64(27)
-        x *= _M2
-        x ^= x >> np.uint64(31)
-    return x
+    """`mix64` in place (MinHash's hot loop owns its arrays)."""
+    return mix64(x, in_place=True)
 
 
 def _perm_params(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +150,7 @@ def signatures(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, num_
     hashes, starts = shingle_hashes(items, k)
     counts = np.diff(np.append(starts, len(hashes)))
     with np.errstate(over="ignore"):
-        h = _mix(hashes ^ (np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)))
+        h = _mix(hashes ^ (np.uint64(seed) * GOLDEN))
     bins = (h % np.uint64(num_perm)).astype(np.int64)
     vals = (h >> np.uint64(32)).astype(np.uint32)
     vals = np.minimum(vals, np.uint32(0xFFFFFFFE))  # 0xFFFFFFFF marks an empty bin
@@ -202,7 +195,7 @@ def band_hashes(sig: np.ndarray, *, bands: int = 32) -> np.ndarray:
         for j in range(r):
             h *= _P
             h += s[:, :, j] + np.uint64(1)
-        h += np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        h += np.arange(bands, dtype=np.uint64) * GOLDEN
     return _mix(h).view(np.int64)
 
 

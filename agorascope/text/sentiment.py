@@ -126,6 +126,7 @@ def word_hashes(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     other non-space character (punctuation, emoji) is a word of its own. Hashes use the
     polynomial of `minhash.multi_shingle_hashes` over at most the first 16 characters of a word.
     """
+    from agorascope._mix import GOLDEN
     from agorascope.text.minhash import _P, _mix
 
     n = len(texts)
@@ -150,7 +151,7 @@ def word_hashes(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         h = _mix(h)
         owner = np.repeat(np.arange(n, dtype=np.int64), lens)[start]
         same = owner[1:] == owner[:-1]
-        bigram = _mix(h[:-1] * np.uint64(0x9E3779B97F4A7C15) + h[1:])[same]
+        bigram = _mix(h[:-1] * GOLDEN + h[1:])[same]
     return [(owner, h), (owner[:-1][same], bigram)]
 
 
