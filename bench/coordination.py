@@ -268,7 +268,8 @@ def main() -> None:
     ap.add_argument("--text-posts", type=int, default=100_000, help="corpus prefix for the toolkit's co-text")
     ap.add_argument("--work", type=Path, default=Path("/tmp/agorascope-bench-coordination"))
     ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--pop-exponent", type=float, default=1.1, help="Zipf exponent of item popularity")
+    ap.add_argument("--pop-exponent", type=float, default=1.0,
+                    help="Zipf exponent of item popularity (1.0: the corpus every documented run used)")
     ap.add_argument("--item-scale", type=int, default=1,
                     help="k: popularity of a k times smaller corpus repeated k times (same per-item-minute density "
                          "as the smaller corpus; use posts / 1M to compare 10M with 1M); 1 = plain Zipf")
