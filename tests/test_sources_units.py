@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from agorascope import sources
 from agorascope.project import Project
+from agorascope.sources._html import html_to_text
 from agorascope.sources.base import ReadOptions
 from agorascope.sources.platforms._common import norm_url
-from agorascope.sources.platforms.mastodon import html_text
 from agorascope.sources.platforms.meta import ct_time
 from agorascope.urls import normalise_url
 
@@ -101,7 +101,7 @@ def test_bluesky_links_resolve_between_posts_and_reposts() -> None:
 
 
 def test_mastodon_html_becomes_plain_text() -> None:
-    text, links = html_text('<p>a &amp; b<br>c</p><p><a href="https://x.example/1" rel="nofollow">'
+    text, links = html_to_text('<p>a &amp; b<br>c</p><p><a href="https://x.example/1" rel="nofollow">'
                             '<span class="invisible">https://</span>x.example/1</a> '
                             '<a href="https://s.example/tags/t" class="mention hashtag" rel="tag">#t</a></p>')
     assert text == "a & b\nc\n\nhttps://x.example/1 #t"

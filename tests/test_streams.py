@@ -11,8 +11,9 @@ import pytest
 
 from agorascope.config import Settings
 from agorascope.project import Project
+from agorascope.sources._html import html_to_text
 from agorascope.streams import Backoff, PostFilter, WatchOptions, run_watch
-from agorascope.streams._http import html_to_text, parse_reset, parse_retry_after
+from agorascope.streams._http import parse_reset, parse_retry_after
 from agorascope.streams.base import parse_terms, rows_to_batch
 from agorascope.streams.jetstream import JetstreamConnector, event_to_row
 from agorascope.streams.mastodon import status_to_row
@@ -100,11 +101,14 @@ def test_html_to_text_drops_scripts_and_keeps_links() -> None:
 def test_rss_and_atom_items(atom: bool) -> None:
     items = rss_items(3, start=datetime(2025, 1, 1, tzinfo=UTC))
     rows = parse_feed(rss_document(items, atom=atom), feed_url="http://127.0.0.1:1/feed.xml")
-    assert [r["post_id"] for r in rows] == [f"rss:urn:replay:item:{i}" for i in range(3)]
+    # the feed file reader's conventions (tests/test_streams_parity.py): id = the normalised story link,
+    # author = the outlet's host (not the byline "Desk", not the feed server)
+    assert [r["post_id"] for r in rows] == [f"news:https://news.example/item/{i}" for i in range(3)]
+    assert {r["platform"] for r in rows} == {"news"}
     assert rows[1]["text"] == "Headline item 1\n\nStory 1 about the harbour and housing."
     assert rows[1]["urls"] == ["https://news.example/item/1"]
     assert rows[2]["created_at"] == datetime(2025, 1, 1, 0, 0, 2, tzinfo=UTC)
-    assert rows[0]["author"] == ("Desk" if atom else "127.0.0.1")
+    assert rows[0]["author"] == "news.example"
 
 
 def test_post_filter_terms_languages_and_reposts() -> None:

@@ -185,5 +185,6 @@ def test_rss_drop_etag_and_new_items(project) -> None:
     assert [r[3] for r in polls_a].count(304) >= 2  # later polls of an unchanged feed cost a 304
     assert b.stored == 4 and b.duplicates == 0  # only the new items: the cursor kept the seen ids
     assert polls_b[1][3] == 304  # the Atom feed's ETag survived the restart
-    want = sorted([f"rss:urn:replay:item:{i}" for i in range(12)] + [f"rss:urn:replay:atom:{i}" for i in range(4)])
+    want = sorted([f"news:https://news.example/item/{i}" for i in range(12)]
+                  + [f"news:https://news.example/atom/{i}" for i in range(4)])
     assert _stored_ids(project) == want

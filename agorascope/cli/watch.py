@@ -154,7 +154,7 @@ def watch_rss(
     status_every: float = _Status,
     as_json: bool = JsonOpt,
 ) -> None:
-    """RSS/Atom feeds, polled with conditional requests; new items become posts on platform `rss`.
+    """RSS/Atom feeds, polled with conditional requests; new items become posts on platform `news`.
 
     Example: agorascope watch rss https://hongkongfp.com/feed/ --poll 600
     """

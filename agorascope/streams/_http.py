@@ -1,12 +1,14 @@
-"""HTTP helpers the polling connectors share: rate-limit headers, errors, HTML to text."""
+"""HTTP helpers the polling connectors share: rate-limit headers and errors.
+
+HTML to text lives with the readers (`agorascope.sources._html`): the connectors map payloads
+with the file readers' converters, which use it.
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from html import unescape
-from html.parser import HTMLParser
 
 import httpx
 
@@ -91,54 +93,3 @@ async def get(client: httpx.AsyncClient, url: str, *, params: dict[str, str] | N
     if resp.status_code >= 400:
         raise ConfigError(f"{url} answered HTTP {resp.status_code}.")
     return resp
-
-
-class _TextParser(HTMLParser):
-    """HTML → plain text plus the links that are not mentions or hashtags."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br",):
-            self.parts.append("\n")
-        elif tag in ("p", "div", "li", "blockquote") and self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n\n")
-        elif tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "a":
-            a = dict(attrs)
-            cls = (a.get("class") or "").split()
-            rel = (a.get("rel") or "").split()
-            if a.get("href") and not ({"mention", "hashtag", "u-url"} & set(cls)) and "tag" not in rel:
-                self.links.append(a["href"] or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("p", "div", "li", "blockquote"):
-            self.parts.append("\n\n")
-        elif tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str | None) -> tuple[str, list[str]]:
-    """Plain text of an HTML fragment (paragraphs → blank lines, <br> → newline) and its links."""
-    if not html:
-        return "", []
-    if "<" not in html:
-        return unescape(html).strip(), []
-    p = _TextParser()
-    p.feed(html)
-    p.close()
-    text = "".join(p.parts)
-    lines = [ln.strip() for ln in text.split("\n")]
-    out = "\n".join(lines)
-    while "\n\n\n" in out:
-        out = out.replace("\n\n\n", "\n\n")
-    return out.strip(), p.links

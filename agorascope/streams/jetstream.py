@@ -10,124 +10,61 @@ We subscribe to `wantedCollections=app.bsky.feed.post&wantedCollections=app.bsky
 and reconnect with `cursor=<time_us>` of the last event received, rewound by `rewind_us` (the
 Jetstream README advises a few seconds for gapless playback): the events seen twice are dropped
 by the store's upsert on `post_id`, so a reconnect loses and duplicates nothing. Keyword and
-language filters are applied here (Jetstream filters by collection and DID only).
+language filters are applied here (Jetstream filters by collection and DID only). An event
+becomes a row through the file reader's own mapping (`event_to_row`), so there is one
+Jetstream mapping, not two that can drift.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from agorascope.sources._convert import _py_parse_ts
+from agorascope.sources.platforms._common import Bad, convert_to_rows, d, lst, s
+from agorascope.sources.platforms.bluesky import POST, REPOST, Jetstream
 from agorascope.streams.base import PostFilter, StreamItem, TransientError
-from agorascope.urls import normalise_url
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "wss://jetstream2.us-east.bsky.network/subscribe"
-POST = "app.bsky.feed.post"
-REPOST = "app.bsky.feed.repost"
 COLLECTIONS = (POST, REPOST)
 
 
 def event_to_row(event: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None, list[str] | None]:
     """Map one Jetstream event to (raw post row, skip reason, declared langs).
 
-    Posts and reposts that are created (or updated) become rows; everything else (identity/account
-    events, deletes, likes, follows) is skipped with a reason.
+    The row is the file reader's: `agorascope.sources.platforms.bluesky.Jetstream._event` maps the
+    event (through `convert_to_rows`), so a post seen in an export and live is stored once with
+    the same fields. What only the live path needs is added here: a skip reason for each
+    non-post (the event kind — `identity`, `account`, or one newer than this code — the
+    collection's last part for `like`, `follow`, …, the operation for `delete`, or `malformed`),
+    and every declared language (`langs`, as written) for the `PostFilter`; the row keeps only
+    the first, lower-cased.
     """
+    if not isinstance(event, dict):
+        return None, "malformed", None
     kind = event.get("kind")
-    # Conventions (ids, author = DID, facets, quote/reply links) match the file reader
-    # agorascope.sources.platforms.bluesky, so a post seen in an export and live is stored once.
     if kind != "commit":
         return None, str(kind or "unknown"), None
-    commit = event.get("commit") or {}
-    op = commit.get("operation")
-    coll = commit.get("collection")
-    if coll not in COLLECTIONS:
-        return None, (coll or "unknown").rsplit(".", 1)[-1], None
-    if op not in ("create", "update"):  # an edit is kept like the file reader does; the upsert drops repeats
-        return None, str(op or "unknown"), None
-    did = event.get("did")
-    rkey = commit.get("rkey")
-    record = commit.get("record") or {}
-    if not did or not rkey:
-        return None, "malformed", None
-    uri = f"at://{did}/{coll}/{rkey}"
-    created = _py_parse_ts(record.get("createdAt")) or _from_time_us(event.get("time_us"))
-    row: dict[str, Any] = {"post_id": "bluesky:" + uri, "platform": "bluesky", "author": did, "created_at": created}
-    if coll == REPOST:
-        subject = (record.get("subject") or {}).get("uri")
-        row["repost_of"] = _qualify(subject)
-        row["urls"], row["hashtags"] = [], []
-        return row, None, None
-    langs = [str(x) for x in record.get("langs") or [] if x]
-    row["text"] = record.get("text") or ""
-    row["lang"] = langs[0].lower() if langs else None
-    tags: list[str] = []
-    urls: list[str] = []
-    for facet in record.get("facets") or []:
-        for feat in facet.get("features") or []:
-            t = feat.get("$type", "")
-            if t.endswith("#tag") and feat.get("tag"):
-                tags.append(str(feat["tag"]).lstrip("#＃").lower())
-            elif t.endswith("#link") and feat.get("uri"):
-                u = normalise_url(str(feat["uri"]))
-                if u:
-                    urls.append(u)
-    tags += [str(t).lstrip("#＃").lower() for t in record.get("tags") or [] if t]
-    embed = record.get("embed") or {}
-    etype = embed.get("$type", "")
-    if etype == "app.bsky.embed.external":
-        u = normalise_url(str((embed.get("external") or {}).get("uri") or ""))
-        if u:
-            urls.append(u)
-    elif etype == "app.bsky.embed.record":
-        row["quote_of"] = _quote((embed.get("record") or {}).get("uri"))
-    elif etype == "app.bsky.embed.recordWithMedia":
-        row["quote_of"] = _quote(((embed.get("record") or {}).get("record") or {}).get("uri"))
-        u = normalise_url(str(((embed.get("media") or {}).get("external") or {}).get("uri") or ""))
-        if u:
-            urls.append(u)
-    reply = record.get("reply") or {}
-    row["reply_to"] = _qualify((reply.get("parent") or {}).get("uri"))
-    if not tags and "#" in row["text"]:
-        tags = [m.group(1).lower() for m in _hashtag_re().finditer(row["text"])]
-    row["hashtags"] = list(dict.fromkeys(tags))
-    row["urls"] = list(dict.fromkeys(urls))
-    return row, None, langs
-
-
-def _quote(uri: object) -> str | None:
-    """A quoted *post* (embedded feed generators and lists are not posts)."""
-    return _qualify(uri) if uri and POST in str(uri) else None
-
-
-@functools.cache
-def _hashtag_re() -> Any:
-    import regex
-
-    from agorascope.sources._convert import _HASHTAG_RE
-
-    return regex.compile(_HASHTAG_RE)
-
-
-def _qualify(uri: object) -> str | None:
-    return "bluesky:" + str(uri) if uri else None
-
-
-def _from_time_us(value: object) -> datetime | None:
     try:
-        return datetime.fromtimestamp(int(value) / 1e6, UTC)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
+        rows, _ = convert_to_rows(Jetstream._event, event, what="Jetstream event")
+    except Bad:
+        return None, "malformed", None
+    commit = d(event.get("commit"))
+    if not rows:
+        coll = s(commit.get("collection"))
+        if coll not in COLLECTIONS:
+            return None, (coll or "unknown").rsplit(".", 1)[-1], None
+        return None, str(commit.get("operation") or "unknown"), None
+    if commit.get("collection") == REPOST:
+        return rows[0], None, None
+    langs = [str(x) for x in lst(d(commit.get("record")).get("langs")) if x]
+    return rows[0], None, langs
 
 
 class JetstreamConnector:
@@ -181,6 +118,8 @@ class JetstreamConnector:
         try:
             event = orjson.loads(frame)
         except orjson.JSONDecodeError:
+            return StreamItem(None, skipped="malformed")
+        if not isinstance(event, dict):
             return StreamItem(None, skipped="malformed")
         t_us = event.get("time_us")
         cur = str(int(t_us)) if isinstance(t_us, int) else None

@@ -6,7 +6,8 @@ gap, even when more than one page arrived between polls (`since_id` would return
 page and skip the rest). The cursor is the largest status id stored. `X-RateLimit-Remaining`
 / `X-RateLimit-Reset` pace the requests before the budget runs out; a 429 waits for
 `Retry-After` (or the reset time). The streaming API needs a login on most instances, so we
-poll (default every 15 s, well inside Mastodon's 300 requests / 5 min).
+poll (default every 15 s, well inside Mastodon's 300 requests / 5 min). A status becomes a row
+through the file reader's own mapping (`status_to_row`), so there is one Mastodon mapping.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from agorascope.sources._convert import _py_parse_ts
-from agorascope.streams._http import USER_AGENT, get, html_to_text, wait_for_budget
+from agorascope.sources.platforms._common import Bad, PostRows, convert_to_rows
+from agorascope.sources.platforms.mastodon import _status
+from agorascope.streams._http import USER_AGENT, get, wait_for_budget
 from agorascope.streams.base import PostFilter, StreamItem, TransientError
-from agorascope.urls import normalise_url
 
 log = logging.getLogger(__name__)
 
 DEFAULT_INSTANCE = "https://mastodon.social"
+#: Local status ids remembered per session to link replies (oldest forgotten first).
+IDS_PER_SESSION = 100_000
 
 
 def _id_key(status_id: str) -> tuple[int, str]:
@@ -35,66 +38,27 @@ def _id_key(status_id: str) -> tuple[int, str]:
     return (len(status_id), status_id)
 
 
-def _author(account: dict[str, Any], *, host: str) -> str | None:
-    acct = account.get("acct")
-    if acct and "@" in str(acct):
-        return str(acct).lower()
-    name = account.get("username") or acct
-    if not name:
-        return None
-    try:
-        home = urlsplit(str(account.get("url") or "")).hostname or host
-    except ValueError:
-        home = host
-    return f"{name}@{home}".lower()
+def status_to_row(status: dict[str, Any], *, host: str,
+                  ids: dict[str, str] | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """Map one Mastodon status (API JSON) to a raw post row, or (None, "malformed").
 
-
-def status_to_row(status: dict[str, Any], *, host: str) -> tuple[dict[str, Any] | None, str | None]:
-    """Map one Mastodon status (API JSON) to a raw post row, or (None, reason).
-
-    post_id is `mastodon:` + the status's ActivityPub `uri` (the same on every instance, so one
-    post seen through two instances is stored once); a boost becomes a row with `repost_of`.
-    The author is the account's full `user@domain`, lower-cased (local accounts get the host of
-    their profile URL, else the instance's). These conventions match the file reader
-    `agorascope.sources.platforms.mastodon`, so a post seen in an export and live is stored once.
+    The row is the file reader's: `agorascope.sources.platforms.mastodon._status` maps the status
+    (through `convert_to_rows`), so a post seen in an export and live is stored once — post_id
+    `mastodon:` + the ActivityPub `uri`, author `user@domain`, a boost as a row with `repost_of`
+    and the original's text. `host` is the instance polled: the host of a local account that has
+    neither a profile URL nor a status uri with a host name (old `tag:` uris) to take it from.
+    `ids` (local status id → post id) links replies to statuses seen earlier in the session, as
+    the file reader does within a file; without it a reply keeps `mastodon:local:<id>`.
     """
-    uri = status.get("uri") or status.get("url")
-    acct = _author(status.get("account") or {}, host=host)
-    if not uri or not acct:
+    seen: dict[str, str] = {} if ids is None else ids
+
+    def convert(st: Any, rec: int, out: PostRows) -> None:
+        _status(st, rec, out, seen, host=host)
+    try:
+        rows, _ = convert_to_rows(convert, status, what="Mastodon status")
+    except Bad:
         return None, "malformed"
-    created = _py_parse_ts(status.get("created_at"))
-    row: dict[str, Any] = {"post_id": "mastodon:" + uri, "platform": "mastodon", "author": acct,
-                           "created_at": created}
-    reblog = status.get("reblog")
-    src = status
-    if isinstance(reblog, dict):  # a boost: its own row, carrying the original's text like the file reader
-        row["repost_of"] = "mastodon:" + str(reblog.get("uri") or reblog.get("url"))
-        src = reblog
-    text, links = html_to_text(src.get("content"))
-    if src.get("spoiler_text"):
-        text = f"{src['spoiler_text']}\n\n{text}".strip()
-    row["text"] = text
-    lang = src.get("language")
-    row["lang"] = str(lang).lower() if lang else None
-    row["hashtags"] = list(dict.fromkeys(str(t.get("name", "")).lower() for t in src.get("tags") or []
-                                         if isinstance(t, dict) and t.get("name")))
-    urls = [normalise_url(u) for u in links]
-    card = src.get("card") or {}
-    if card.get("url"):
-        urls.append(normalise_url(str(card["url"])))
-    row["urls"] = list(dict.fromkeys(u for u in urls if u))
-    quote_of = (status.get("quote") or {}).get("quoted_status") or {}
-    if isinstance(quote_of, dict) and quote_of.get("uri"):
-        row["quote_of"] = "mastodon:" + str(quote_of["uri"])
-    if reblog:
-        return row, None
-    # in_reply_to_id is instance-local: kept as `mastodon:local:<id>` like the file reader does.
-    if status.get("in_reply_to_id"):
-        row["reply_to"] = f"mastodon:local:{status['in_reply_to_id']}"
-    row["like_count"] = status.get("favourites_count")
-    row["repost_count"] = status.get("reblogs_count")
-    row["reply_count"] = status.get("replies_count")
-    return row, None
+    return (rows[0], None) if rows else (None, "malformed")
 
 
 class MastodonConnector:
@@ -123,6 +87,7 @@ class MastodonConnector:
         self._client: httpx.AsyncClient | None = None
         #: (monotonic time, seconds) of every wait the connector chose for rate limits (tests read it).
         self.budget_waits: list[tuple[float, float]] = []
+        self._ids: dict[str, str] = {}  # local status id → post id, to link replies (status_to_row)
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -155,7 +120,9 @@ class MastodonConnector:
                 if min_id and _id_key(sid) <= _id_key(min_id):
                     continue
                 min_id = sid
-                row, why = status_to_row(s, host=self.host)
+                row, why = status_to_row(s, host=self.host, ids=self._ids)
+                while len(self._ids) > IDS_PER_SESSION:
+                    del self._ids[next(iter(self._ids))]
                 lag = None
                 if row and row.get("created_at"):
                     lag = max(0.0, now - row["created_at"].timestamp())

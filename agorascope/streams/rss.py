@@ -2,8 +2,12 @@
 
 The cursor is a small JSON object per feed URL: the validators of the last answer
 (`etag`, `last_modified`) and the ids of the items in it (`seen`, bounded), so an unchanged
-feed costs a 304 and a changed one yields only its new items. Items become posts on platform
-`rss`: post_id `rss:<guid or link>`, text = title + summary as plain text, url = the item link.
+feed costs a 304 and a changed one yields only its new items. Items are mapped by the feed
+file reader (`agorascope.sources.platforms.news`), so a story polled live and read from a saved
+feed is one row: platform `news`, post_id `news:<normalised link>` (else `news:<guid>`), author
+the outlet's host, text = title + summary as plain text, url = the story link. Until this was
+one mapping the connector stored `rss:<guid or link>` on platform `rss`; a store that holds
+such rows keeps them, and a later watch stores the feed's items under the `news:` ids.
 XML is parsed with the standard library's expat (which refuses entity-expansion bombs);
 external entities and DTDs are never fetched.
 """
@@ -11,7 +15,7 @@ external entities and DTDs are never fetched.
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import io
 import logging
 import time
 import xml.etree.ElementTree as ET
@@ -23,74 +27,40 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
-from agorascope.sources._convert import _py_parse_ts
-from agorascope.streams._http import USER_AGENT, get, html_to_text
+from agorascope.sources.platforms._common import Bad, convert_to_rows
+from agorascope.sources.platforms.news import _host, _story, feed_items
+from agorascope.streams._http import USER_AGENT, get
 from agorascope.streams.base import PostFilter, StreamItem, TransientError
-from agorascope.urls import normalise_url
 
 log = logging.getLogger(__name__)
 
 SEEN_PER_FEED = 1000
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if "}" in tag else tag.split(":")[-1]
-
-
-def _children(el: ET.Element) -> dict[str, list[ET.Element]]:
-    out: dict[str, list[ET.Element]] = {}
-    for c in el:
-        out.setdefault(_local(c.tag), []).append(c)
-    return out
-
-
-def _text(els: dict[str, list[ET.Element]], *names: str) -> str | None:
-    for n in names:
-        for e in els.get(n, []):
-            t = "".join(e.itertext()).strip()
-            if t:
-                return t
-    return None
-
-
 def parse_feed(body: bytes, *, feed_url: str) -> list[dict[str, Any]]:
-    """Items of an RSS 2.0 / RSS 1.0 / Atom document as raw post rows, oldest first."""
+    """Items of an RSS 2.0 / RSS 1.0 / Atom document as raw post rows, oldest first (undated last).
+
+    Rows come from the file reader's mapping (`news.feed_items` and `news._story` through
+    `convert_to_rows`): post_id `news:<normalised link>` (else `news:<guid>`), platform `news`,
+    author the outlet's host. Live adds one fallback: an item with neither its own link nor a
+    `<link>` in the feed gets the feed URL's host as author. An item with neither link nor guid
+    has no stable id and is left out. A document that breaks off is a `TransientError` (a cut
+    download is fetched again; storing half of it would save validators that hide the rest).
+    """
+    fallback = _host(feed_url) or feed_url
+    rows: list[dict[str, Any]] = []
     try:
-        root = ET.fromstring(body)
+        for item in feed_items(io.BytesIO(body)):
+            try:
+                got, _ = convert_to_rows(_story, item, what="feed item")
+            except Bad as exc:
+                log.debug("%s: item left out (%s)", feed_url, exc)
+                continue
+            for r in got:
+                r["author"] = r["author"] or fallback
+                rows.append(r)
     except ET.ParseError as exc:
         raise TransientError(f"{feed_url}: not a readable RSS/Atom document ({exc})") from exc
-    site = urlsplit(feed_url).hostname or feed_url
-    entries = [e for e in root.iter() if _local(e.tag) in ("item", "entry")]
-    rows: list[dict[str, Any]] = []
-    for e in entries:
-        els = _children(e)
-        link = None
-        for lk in els.get("link", []):
-            href = lk.get("href")
-            if href and lk.get("rel", "alternate") == "alternate":
-                link = href
-                break
-            if not href and (lk.text or "").strip():
-                link = (lk.text or "").strip()
-                break
-        ident = _text(els, "guid", "id") or link
-        title = _text(els, "title") or ""
-        body_html = _text(els, "encoded", "content", "description", "summary") or ""
-        summary, links = html_to_text(body_html)
-        text = f"{title}\n\n{summary}".strip() if summary and summary != title else title
-        when = _py_parse_ts(_text(els, "pubDate", "published", "updated", "date", "issued"))
-        author = None
-        for a in els.get("author", []) + els.get("creator", []):
-            name = _text(_children(a), "name") or "".join(a.itertext()).strip()
-            if name:
-                author = name
-                break
-        if not ident:
-            ident = hashlib.sha1(f"{feed_url}\x1f{title}\x1f{when}".encode()).hexdigest()
-        urls = [normalise_url(u) for u in ([link] if link else []) + links]
-        rows.append({"post_id": "rss:" + ident, "platform": "rss", "author": author or site, "created_at": when,
-                     "text": text, "urls": list(dict.fromkeys(u for u in urls if u)),
-                     "hashtags": [], "lang": None})
     rows.sort(key=lambda r: r["created_at"] or datetime.max.replace(tzinfo=UTC))
     return rows
 

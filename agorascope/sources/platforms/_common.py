@@ -323,6 +323,37 @@ def _convert_one(convert: Convert, item: Any, rec: int, ch: _Chunker, raw: bytes
         ch.rejects.append(Reject(rec, _reject_reason(exc, what), excerpt(raw), who))
 
 
+_ROW_FIELDS = _FIELDS[:-1]  # a live row has no record number
+
+
+def convert_to_rows(convert: Convert, item: Any, *, what: str = "") -> tuple[list[dict[str, Any]], int]:
+    """Run a file reader's per-record `convert` on one live item: (raw post rows, non-posts skipped).
+
+    This is how the live connectors (`agorascope.streams`) share the file readers' mapping, so a
+    post seen in an export and live gets the same row. Rows are dicts of `RAW_POST_SCHEMA` fields
+    without `record`, tidied the way `PostRows.build` tidies a column Arrow refuses, with
+    `created_at` parsed by the same `parse_timestamps` (a datetime, or None when unparseable, which
+    ingest then quarantines). A malformed item raises `Bad` (a `KeyError`/`TypeError`/… the
+    converter lets escape becomes one, with the reason the file driver would quarantine it under).
+    """
+    out = PostRows()
+    try:
+        convert(item, 0, out)
+    except Bad:
+        raise
+    except MALFORMED as exc:
+        raise Bad(_reject_reason(exc, what or "live")) from exc
+    if not out.rows:
+        return [], out.skipped
+    when = parse_timestamps(pa.array([s(r[3]) for r in out.rows], _STR)).to_pylist()
+    rows = []
+    for r, ts in zip(out.rows, when, strict=True):
+        row = {k: clean(v) for k, v, clean in zip(_ROW_FIELDS, r[:-1], _CLEAN[:-1], strict=True)}
+        row["created_at"] = ts
+        rows.append(row)
+    return rows, out.skipped
+
+
 def first_byte(path: Path) -> bytes:
     """The first non-whitespace byte of the decompressed file (after a BOM)."""
     with open_bytes(path) as f:

@@ -8,15 +8,24 @@ Jetstream: `commit` events creating an `app.bsky.feed.post` (a post) or an
 `app.bsky.feed.repost` (a repost row, id = the repost record's AT URI) are imported; likes,
 follows, blocks, profile updates, deletes and `identity`/`account` events are skipped.
 URLs come from link facets, then the external embed (link card); hashtags from tag facets,
-else from the text.
+else from the text. Declared languages are stored lower-case (`zh-hant`; BCP 47 tags ignore case,
+and one spelling keeps language counts together). A post whose `createdAt` is missing or
+unreadable is dated by the event's `time_us` (when the relay saw it), as the live connector
+dates it: a Jetstream line is the very event the connector receives, so the same post gets the
+same time either way instead of being stored live and quarantined from the file.
+
+`Jetstream._event` is also the live mapping: `agorascope.streams.jetstream` calls it through
+`_common.convert_to_rows`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from agorascope.sources._convert import _py_parse_ts
 from agorascope.sources.base import Chunk, ReadOptions
 from agorascope.sources.platforms._common import (
     Bad,
@@ -39,6 +48,7 @@ from agorascope.sources.platforms._common import (
 P = "bluesky"
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _uri(v: Any) -> str | None:
@@ -82,9 +92,23 @@ def _embed_refs(record: dict[str, Any]) -> tuple[str | None, list[Any]]:
     return quote, links
 
 
+def _created_at(value: Any, time_us: Any) -> Any:
+    """`createdAt` when it reads as a time, else the event's `time_us` as ISO text (else `value`)."""
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            if _py_parse_ts(value) is not None:
+                return value
+    if isinstance(time_us, int) and not isinstance(time_us, bool) and 0 < time_us < 2**62:
+        return (_EPOCH + timedelta(microseconds=time_us)).isoformat()
+    return value
+
+
 def add_post_record(record: dict[str, Any], *, uri: str, did: Any, rec: int, out: PostRows,
-                    counts: dict[str, Any] | None = None) -> None:
-    """One `app.bsky.feed.post` record."""
+                    counts: dict[str, Any] | None = None, created_at: Any = None) -> None:
+    """One `app.bsky.feed.post` record; `created_at` (if given) replaces its `createdAt`."""
     if not isinstance(record, dict):
         raise Bad("post record is not a JSON object")
     text = s(record.get("text"))
@@ -95,8 +119,9 @@ def add_post_record(record: dict[str, Any], *, uri: str, did: Any, rec: int, out
     if not hashtags:
         hashtags = text_hashtags(text)
     reply = d(record.get("reply"))
-    out.add(post_id=_uri(uri), platform=P, author=did, created_at=record.get("createdAt"), text=text,
-            lang=langs[0] if langs and isinstance(langs[0], str) else None, record=rec,
+    out.add(post_id=_uri(uri), platform=P, author=did,
+            created_at=record.get("createdAt") if created_at is None else created_at, text=text,
+            lang=langs[0].lower() if langs and isinstance(langs[0], str) else None, record=rec,
             urls=norm_urls(links + ext), hashtags=hashtags, quote_of=_uri(quote),
             reply_to=_uri(d(reply.get("parent")).get("uri")), **(counts or {}))
 
@@ -140,14 +165,15 @@ class Jetstream:
         record = c.get("record")
         if not isinstance(record, dict):
             raise Bad("commit without a record")
+        created = _created_at(record.get("createdAt"), e.get("time_us"))
         if col == REPOST:
             subject = _uri(d(record.get("subject")).get("uri"))
             if subject is None:
                 raise Bad("repost without a subject")
-            out.add(post_id=_uri(uri), platform=P, author=did, created_at=record.get("createdAt"), text=None,
+            out.add(post_id=_uri(uri), platform=P, author=did, created_at=created, text=None,
                     record=rec, urls=[], hashtags=[], repost_of=subject)
             return
-        add_post_record(record, uri=uri, did=did, rec=rec, out=out)
+        add_post_record(record, uri=uri, did=did, rec=rec, out=out, created_at=created)
 
 
 def _appview_items(doc: Any) -> Iterable[Any]:

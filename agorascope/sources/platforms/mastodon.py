@@ -5,20 +5,24 @@ the status `uri` (the global ActivityPub id): `mastodon:https://host/users/name/
 A reblog is a row of its own (its `uri` ends in `/activity`) with `repost_of` = the
 original's uri and the original's text. `in_reply_to_id` is a local id: it is resolved to a
 uri when the parent is in the same file, else kept as `mastodon:local:<id>`.
-Author = `username@host` of the account's profile URL (global; `acct` omits the host of
-local accounts). HTML content becomes plain text; URLs are the links in the content that
-are not mentions or hashtags, plus the preview card; hashtags come from `tags`.
+Author = `username@host` (global; `acct` omits the host of local accounts): the host of the
+profile URL, else of the status uri (a local account's status lives on its home server).
+HTML content becomes plain text (`agorascope.sources._html`); URLs are the links in the content
+that are not mentions or hashtags, plus the preview card; hashtags come from `tags`; the
+language is lower-cased.
+
+`_status` is also the live mapping: `agorascope.streams.mastodon` calls it through
+`_common.convert_to_rows`, so a status seen in an export and live is one row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from agorascope.sources._html import html_to_text
 from agorascope.sources.base import Chunk, ReadOptions
 from agorascope.sources.platforms._common import (
     Bad,
@@ -40,55 +44,26 @@ from agorascope.sources.platforms._common import (
 P = "mastodon"
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
-        elif tag == "a":
-            a = dict(attrs)
-            cls = (a.get("class") or "") + " " + (a.get("rel") or "")
-            if a.get("href") and not any(w in cls for w in ("mention", "hashtag", "tag")):
-                self.links.append(a["href"] or "")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+def _hostname(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
-def html_text(html: str | None) -> tuple[str | None, list[str]]:
-    """(plain text, link hrefs that are not mentions or hashtags) of Mastodon HTML content."""
-    if html is None:
-        return None, []
-    if "<" not in html:
-        return unescape(html), []
-    p = _Text()
-    p.feed(html)
-    p.close()
-    return "".join(p.parts).strip(), p.links
-
-
-def _author(acc: dict[str, Any]) -> str | None:
+def _author(acc: dict[str, Any], *, home: str | None = None) -> str | None:
+    """`user@host`, lower-cased: `acct` when it names the host, else the username at the host of
+    the profile URL, else at `home` (the server the status lives on); None without a name."""
     acct = s(acc.get("acct"))
-    url = s(acc.get("url"))
-    host = None
-    if url:
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:
-            host = None
     if acct and "@" in acct:
         return acct.lower()
     name = s(acc.get("username")) or acct
-    if name and host:
-        return f"{name}@{host}".lower()
-    return s(acc.get("id")) if name is None else name.lower()
+    if not name:
+        return None
+    host = _hostname(s(acc.get("url"))) or home
+    return f"{name}@{host}".lower() if host else name.lower()
 
 
 def _is_status(x: dict[str, Any]) -> bool:
@@ -132,17 +107,27 @@ def _pid(st: dict[str, Any]) -> str | None:
     return f"{P}:{u}"
 
 
-def _status(st: dict[str, Any], rec: int, out: PostRows, ids: dict[str, str]) -> None:
+def _status(st: dict[str, Any], rec: int, out: PostRows, ids: dict[str, str], *, host: str | None = None) -> None:
+    """Add one status (a boost is a row with `repost_of`) to `out`; the per-record converter.
+
+    `ids` maps the local status ids seen so far to post ids, so a reply to one of them links to
+    its uri (the file reader keeps one per file, the live connector one per session; both read
+    one server's ids). `host` is the server queried, the last resort for a local account's host
+    after its profile URL and the status's own uri.
+    """
     if not isinstance(st, dict) or not _is_status(st):
         raise Bad("not a Mastodon status: needs account, content, created_at")
     pid = _pid(st)
     if pid is None:
         raise Bad("status without uri")
+    author = _author(st["account"], home=_hostname(pid[len(P) + 1:]) or host)
+    if author is None:
+        raise Bad("status account without username or acct")
     if s(st.get("id")) and len(ids) < 1_000_000:
         ids[str(st["id"])] = pid
     rb = st.get("reblog")
     src = rb if isinstance(rb, dict) else st
-    text, links = html_text(s(src.get("content")))
+    text, links = html_to_text(s(src.get("content")))
     spoiler = s(src.get("spoiler_text"))
     if spoiler:
         text = f"{spoiler}\n\n{text}" if text else spoiler
@@ -160,6 +145,7 @@ def _status(st: dict[str, Any], rec: int, out: PostRows, ids: dict[str, str]) ->
         quote = _pid(q["quoted_status"])
     counts = {} if repost else {"like_count": st.get("favourites_count"), "repost_count": st.get("reblogs_count"),
                                 "reply_count": st.get("replies_count")}
-    out.add(post_id=pid, platform=P, author=_author(st["account"]), created_at=st.get("created_at"), text=text,
-            lang=src.get("language"), record=rec, urls=urls, hashtags=hashtags, repost_of=repost, reply_to=reply,
-            quote_of=quote, **counts)
+    lang = s(src.get("language"))
+    out.add(post_id=pid, platform=P, author=author, created_at=st.get("created_at"), text=text,
+            lang=lang.lower() if lang else None, record=rec, urls=urls, hashtags=hashtags, repost_of=repost,
+            reply_to=reply, quote_of=quote, **counts)

@@ -1,20 +1,31 @@
 """News: RSS 2.0 / RSS 1.0 (RDF) / Atom feed files, and Media Cloud story CSV exports.
 
-A story's id is its normalised link (`news:https://outlet.example/story`), so the same story
-from a feed and from Media Cloud is one row. Author = the outlet's host (the domain of the
-link, or Media Cloud's `media_url`): the byline is a person and is not what news analyses
-count. Text = title, a blank line and the summary as plain text. Items whose XML breaks off
-are quarantined from there on; a file with no parseable start is a `SourceError`.
+A story's id is its normalised link (`news:https://outlet.example/story`), else its guid, so
+the same story from a feed and from Media Cloud is one row. Author = the outlet's host (the
+domain of the link, or Media Cloud's `media_url`; for a feed item without a link, the host of
+the feed's own `<link>`): the byline is a person and is not what news analyses count. Text =
+title, a blank line and the summary (`description`/`summary`, else the full `content`) as plain
+text; a summary that only repeats the title is left out. URLs = the story link alone (links
+inside a summary are "read more", related stories and trackers, not what the story shares).
+Language = the item's or the nearest enclosing `xml:lang`, else the channel's `<language>`,
+lower-cased. Items whose XML breaks off are quarantined from there on; a file with no
+parseable start is a `SourceError`.
+
+`feed_items` and `_story` are also the live mapping: `agorascope.streams.rss` parses each polled
+document with them, so a story read from a saved feed and polled live is one row.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 from agorascope.errors import SourceError
+from agorascope.sources._html import html_to_text
 from agorascope.sources._io import open_bytes
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.platforms._common import (
@@ -27,10 +38,10 @@ from agorascope.sources.platforms._common import (
     read_csv,
     text_hashtags,
 )
-from agorascope.sources.platforms.mastodon import html_text
 
 P = "news"
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _host(url: str | None) -> str | None:
@@ -47,27 +58,91 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if "}" in tag else tag.split(":")[-1]
 
 
-def _child(el: ET.Element, *names: str) -> str | None:
-    for c in el:
-        if _local(c.tag) in names:
-            if c.text and c.text.strip():
-                return c.text.strip()
-            href = c.get("href")
-            if href and c.get("rel", "alternate") == "alternate":
-                return href.strip()
+def _text(el: ET.Element, *names: str) -> str | None:
+    """The text of the first child named (in the order of `names`) that has any, nested markup included."""
+    for name in names:
+        for c in el:
+            if _local(c.tag) == name:
+                t = "".join(c.itertext()).strip()
+                if t:
+                    return t
     return None
 
 
+def _link_of(link: ET.Element) -> str | None:
+    """The URL of a `<link>`: RSS's text, or an Atom `href` that is `rel="alternate"` (the default)."""
+    href = link.get("href")
+    if href:
+        return href.strip() if link.get("rel", "alternate") == "alternate" else None
+    return link.text.strip() if link.text and link.text.strip() else None
+
+
+def _link(el: ET.Element) -> str | None:
+    """The item's own link: its first `<link>` that names one."""
+    for c in el:
+        if _local(c.tag) == "link":
+            url = _link_of(c)
+            if url:
+                return url
+    return None
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One `<item>`/`<entry>` with what its feed says about it: language and site (the author fallback)."""
+
+    el: ET.Element
+    lang: str | None = None
+    site: str | None = None
+
+
+def feed_items(f: IO[bytes]) -> Iterator[FeedItem]:
+    """The items of an RSS 2.0 / RSS 1.0 / Atom document in order, each cleared once the caller is done.
+
+    Streams with `iterparse` (expat: no external entities or DTDs fetched, entity-expansion
+    bombs refused). `ET.ParseError` escapes where the XML breaks off, after the items before it.
+    """
+    open_els: list[tuple[str, str | None]] = []  # (local tag, xml:lang) of the enclosing elements
+    channel_lang = site = None
+    for event, el in ET.iterparse(f, events=("start", "end")):
+        tag = _local(el.tag)
+        if event == "start":
+            open_els.append((tag, el.get(_XML_LANG)))
+            continue
+        open_els.pop()
+        if tag == "language" and el.text and el.text.strip():
+            channel_lang = el.text.strip()[:2].lower()
+        elif tag == "link" and site is None and open_els and open_els[-1][0] in ("channel", "feed"):
+            site = _host(_link_of(el))
+        if tag not in ("item", "entry"):
+            continue
+        xml_lang = el.get(_XML_LANG) or next((x for _, x in reversed(open_els) if x), None)
+        yield FeedItem(el, xml_lang.strip().lower() if xml_lang and xml_lang.strip() else channel_lang, site)
+        el.clear()
+
+
+def _story(item: FeedItem, rec: int, out: PostRows) -> None:
+    """One feed item; the per-record converter of the file reader and the live connector."""
+    el = item.el
+    _add_story(out, link=_link(el), guid=_text(el, "guid", "id"), title=_text(el, "title"),
+               summary=_text(el, "description", "summary", "content", "encoded"),
+               when=_text(el, "pubDate", "published", "date", "updated", "issued"), rec=rec, lang=item.lang,
+               site=item.site)
+
+
 def _add_story(out: PostRows, *, link: str | None, guid: str | None, title: str | None, summary: str | None,
-               when: str | None, rec: int, lang: str | None = None, outlet: str | None = None) -> None:
+               when: str | None, rec: int, lang: str | None = None, outlet: str | None = None,
+               site: str | None = None) -> None:
     url = norm_url(link) if link else None
     key = url or (guid.strip() if guid else None)
     if not key:
         raise Bad("item without link or guid")
-    plain = html_text(summary)[0] if summary else None
+    plain = html_to_text(summary)[0] if summary else None
+    if plain and title and plain == title.strip():
+        plain = None
     text = "\n\n".join(x for x in (title, plain) if x) or None
-    out.add(post_id=f"{P}:{key}", platform=P, author=outlet or _host(url), created_at=when, text=text, lang=lang,
-            record=rec, urls=[url] if url else [], hashtags=text_hashtags(text))
+    out.add(post_id=f"{P}:{key}", platform=P, author=outlet or _host(url) or site, created_at=when, text=text,
+            lang=lang, record=rec, urls=[url] if url else [], hashtags=text_hashtags(text))
 
 
 class Feed:
@@ -89,30 +164,18 @@ class Feed:
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
         ch = _Chunker(options)
         n = 0
-        lang = None
         with open_bytes(path) as f:
             try:
-                for _, el in ET.iterparse(f, events=("end",)):
-                    tag = _local(el.tag)
-                    if tag == "language" and el.text:
-                        lang = el.text.strip()[:2].lower()
-                    if tag not in ("item", "entry"):
-                        continue
+                for item in feed_items(f):
                     n += 1
                     if n <= ch.start:
-                        el.clear()
                         continue
                     mark = ch.rows.mark()
                     try:
-                        _add_story(ch.rows, link=_child(el, "link"), guid=_child(el, "guid", "id"),
-                                   title=_child(el, "title"),
-                                   summary=_child(el, "description", "summary", "content", "encoded"),
-                                   when=_child(el, "pubDate", "published", "date", "updated"), rec=n,
-                                   lang=el.get("{http://www.w3.org/XML/1998/namespace}lang") or lang)
+                        _story(item, n, ch.rows)
                     except Bad as exc:
                         ch.rows.undo(mark)
-                        ch.rejects.append(Reject(n, str(exc), (_child(el, "title") or "")[:200]))
-                    el.clear()
+                        ch.rejects.append(Reject(n, str(exc), (_text(item.el, "title") or "")[:200]))
                     if ch.due():
                         yield from ch.flush(n)
             except ET.ParseError as exc:

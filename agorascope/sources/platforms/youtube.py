@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from agorascope.sources._html import html_to_text
 from agorascope.sources.base import Chunk, ReadOptions
 from agorascope.sources.platforms._common import (
     Bad,
@@ -29,7 +30,6 @@ from agorascope.sources.platforms._common import (
     share,
     vote,
 )
-from agorascope.sources.platforms.mastodon import html_text
 
 P = "youtube"
 
@@ -79,7 +79,7 @@ def _comment(c: dict[str, Any], rec: int, out: PostRows, *, parent: str | None) 
         raise Bad("comment without snippet")
     text = s(sn.get("textOriginal"))
     if text is None:
-        text = html_text(s(sn.get("textDisplay")))[0]
+        text = html_to_text(s(sn.get("textDisplay")))[0]
     up = s(sn.get("parentId"))
     reply_to = f"{P}:{up}" if up else parent
     out.add(post_id=f"{P}:{s(c.get('id'))}" if s(c.get("id")) else None, platform=P,
