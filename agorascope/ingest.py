@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,7 +25,7 @@ from agorascope._ahead import run_ahead
 from agorascope.privacy import Pseudonymiser, mask_mentions, mask_mentions_str
 from agorascope.schema import POST_SCHEMA, TIMESTAMP, conform, validate_batch
 from agorascope.sources._io import fingerprint
-from agorascope.sources.base import Chunk, ReadOptions, Reject
+from agorascope.sources.base import Chunk, ReadOptions, Reject, parsed_to_row_numbers
 from agorascope.store.base import ImportRecord
 from agorascope.store.duckdb_store import DuckDBStore
 
@@ -89,6 +90,8 @@ class Ingestor:
         valid, rejected = validate_batch(chunk.posts)
         rejects = list(chunk.rejects)
         rec = rejected.records.to_pylist()
+        if chunk.unparsed_rows is not None and rec:  # the reader's rejects are row-numbered already
+            rec = parsed_to_row_numbers(np.array(rec, np.int64), chunk.unparsed_rows).tolist()
         why = rejected.reasons.to_pylist()
         who = rejected.authors.to_pylist()
         txt = rejected.texts.to_pylist()
@@ -146,6 +149,8 @@ class Ingestor:
         for chunk, posts, q in run_ahead(prepared(), depth=1, name="agorascope-read-ahead"):
             self.store.begin()
             try:
+                if chunk.unparsed_rows is not None:  # the reader's last chunk: see `Chunk.unparsed_rows`
+                    self.store.renumber_quarantine(fp, chunk.unparsed_rows)
                 if self.on_inserted is None:
                     inserted = self.store.upsert_posts(posts)
                 else:
@@ -168,6 +173,10 @@ class Ingestor:
                     ledger.duplicates += posts.num_rows - inserted
                     ledger.quarantined += qn
                     ledger.skipped += chunk.skipped
+                    if chunk.unparsed_rows is not None:
+                        # Done in the same transaction as the renumbering, so that a crash
+                        # right after cannot make a resume renumber the rows a second time.
+                        ledger.status, ledger.finished_at = "done", datetime.now(UTC)
                     self.store.save_ledger(ledger)
                 self.store.commit()
             except BaseException:
@@ -196,6 +205,9 @@ class Ingestor:
             report.records = ledger.records_done
             log.info("%s was imported on %s; skipping (use --force to read it again)", path.name, ledger.finished_at)
             return report
+        if ledger is not None and force:
+            # Read again from scratch: the quarantine, like the ledger's counts, describes this read.
+            self.store.delete_quarantine(fp)
         if ledger is None or force:
             ledger = ImportRecord(fp, str(path), source, fmt, 0, 0, 0, 0, 0, "running", datetime.now(UTC), None)
             self.store.save_ledger(ledger)
@@ -245,7 +257,12 @@ def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
     rejects: list[Reject] = []
     held = skipped = last_end = 0
     own = False
+    unparsed = None  # set only on a reader's last chunk, so it rides on the last chunk out
     for chunk in chunks:
+        if chunk.unparsed_rows is not None:
+            if chunk.posts.num_rows:
+                raise ValueError("a reader's chunk with unparsed_rows must hold only rejects (reader bug)")
+            unparsed = chunk.unparsed_rows
         if posts and chunk.pseudonymised != own:  # never mix pseudonymised and raw authors
             yield _merged(posts, rejects, skipped, last_end, own)
             posts, rejects, held, skipped = [], [], 0, 0
@@ -275,15 +292,17 @@ def _exact_chunks(chunks: Iterable[Chunk], rows: int) -> Iterator[Chunk]:
             rest = table.slice(cut)
             posts = rest.to_batches() if rest.num_rows else []
             held = rest.num_rows
-    if posts or rejects or skipped or last_end:
-        yield _merged(posts, rejects, skipped, last_end, own)
+    if posts or rejects or skipped or last_end or unparsed is not None:
+        yield _merged(posts, rejects, skipped, last_end, own, unparsed)
 
 
-def _merged(posts: list[pa.RecordBatch], rejects: list[Reject], skipped: int, end: int, own: bool) -> Chunk:
+def _merged(posts: list[pa.RecordBatch], rejects: list[Reject], skipped: int, end: int, own: bool,
+            unparsed: np.ndarray | None = None) -> Chunk:
     from agorascope.schema import empty_raw_batch
 
     batch = _one_batch(pa.Table.from_batches(posts)) if posts else empty_raw_batch()
-    return Chunk(posts=batch, rejects=rejects, skipped=skipped, records_end=end, pseudonymised=own)
+    return Chunk(posts=batch, rejects=rejects, skipped=skipped, records_end=end, pseudonymised=own,
+                 unparsed_rows=unparsed)
 
 
 def _one_batch(table: pa.Table) -> pa.RecordBatch:

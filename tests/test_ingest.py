@@ -7,6 +7,7 @@ import gzip
 import random
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -74,10 +75,11 @@ def test_broken_lines_quarantined_with_line_numbers_rest_imported(project, tmp_p
     good_ids = {f"twitter:{i}" for i in range(1, 3001) if i not in bad}
     got = set(project.store.query("SELECT post_id FROM posts")["post_id"].to_pylist())
     assert got == good_ids
-    # a re-run imports nothing twice, and --force reads again but adds nothing
+    # a re-run imports nothing twice; --force reads again from scratch: it adds no post, and its
+    # quarantine (like its ledger counts) describes this read, replacing the earlier one
     assert project.ingest([path]).imported == 0
     again = project.ingest([path], force=True)
-    assert (again.imported, again.duplicates, again.quarantined) == (0, 3000 - len(bad), 0)
+    assert (again.imported, again.duplicates, again.quarantined) == (0, 3000 - len(bad), len(bad))
     assert project.store.scalar("SELECT count(*) FROM quarantine") == len(bad)
 
 
@@ -289,3 +291,90 @@ def test_read_ahead_stops_and_closes_its_source_when_the_consumer_stops():
 
     with pytest.raises(ValueError, match="bad block"):
         list(run_ahead(failing(), name="agorascope-read-ahead"))
+
+
+def _csv_with_bad_rows(path, n=300, unparsed=(5, 50, 51, 200), bad_dates=(6, 52, 120, 250, 301)):
+    """A CSV whose data rows are rows 2..n+1; some rows DuckDB cannot parse (an extra column),
+    some parse but fail validation (a date that is no date). Returns (unparsed, bad_dates)."""
+    lines = ["id,user,date,text,platform"]
+    for row in range(2, n + 2):
+        if row in unparsed:
+            lines.append(f'{row},u{row},2026-03-01T10:00:00Z,"too",many,columns,twitter')
+        elif row in bad_dates:
+            lines.append(f'{row},u{row},not a date,"bad, date",twitter')
+        else:
+            lines.append(f'{row},u{row},2026-03-01T10:00:00Z,"post, {row}",twitter')
+    path.write_text("\n".join(lines) + "\n")
+    return set(unparsed), set(bad_dates)
+
+
+
+def _quarantine(project) -> dict[int, str]:
+    t = project.store.query("SELECT record, reason FROM quarantine")
+    return dict(zip(t["record"].to_pylist(), t["reason"].to_pylist(), strict=True))
+
+
+def test_csv_quarantine_gives_row_numbers_for_every_bad_row(tmp_path):
+    """Rows DuckDB cannot parse are only known after the scan, while validation failures are
+    quarantined chunk by chunk: every one must end up under its own row number, none lost to a
+    number another took (the parsed position of row 12 after one unparsed row is 11)."""
+    from agorascope import Project
+    from agorascope.config import load_settings
+
+    path = tmp_path / "bad.csv"
+    unparsed, bad_dates = _csv_with_bad_rows(path)
+    proj = tmp_path / "proj"
+    p = Project.init(proj, settings=load_settings(flags={"project": str(proj), "batch_rows": 64}))
+    try:
+        rep = p.ingest([path])
+        assert (rep.imported, rep.quarantined) == (300 - 9, 9)
+        got = _quarantine(p)
+        assert {r for r, why in got.items() if why.startswith("malformed CSV row")} == unparsed
+        assert {r for r, why in got.items() if "created_at" in why} == bad_dates
+        stored = {int(x) for x in p.store.query("SELECT split_part(post_id, ':', 2) AS n FROM posts")["n"].to_pylist()}
+        assert stored == set(range(2, 302)) - unparsed - bad_dates
+        # Read again from scratch: the same rows under the same numbers, nothing doubled.
+        rep = p.ingest([path], force=True)
+        assert (rep.imported, rep.duplicates, rep.quarantined) == (0, 291, 9)
+        assert _quarantine(p) == got
+    finally:
+        p.close()
+
+
+def test_csv_row_numbers_survive_an_interrupted_import(tmp_path):
+    """Killed after two chunks (their validation failures committed under parsed positions),
+    then resumed: the final translation covers the earlier run's rows too."""
+    from agorascope import Project
+    from agorascope.config import load_settings
+
+    path = tmp_path / "bad.csv"
+    unparsed, bad_dates = _csv_with_bad_rows(path)
+    proj = tmp_path / "proj"
+    p = Project.init(proj, settings=load_settings(flags={"project": str(proj), "batch_rows": 64}))
+    calls = []
+
+    def crash(records, imported):
+        calls.append(records)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            p.ingest([path], progress=crash)
+        assert 0 < p.store.scalar("SELECT count(*) FROM quarantine") < 5  # some validation failures so far
+        rep = p.ingest([path])
+        assert rep.files[0].resumed_from > 0
+        got = _quarantine(p)
+        assert {r for r, why in got.items() if why.startswith("malformed CSV row")} == unparsed
+        assert {r for r, why in got.items() if "created_at" in why} == bad_dates
+        assert p.store.scalar("SELECT count(*) FROM posts") == 300 - 9
+    finally:
+        p.close()
+
+
+def test_parsed_positions_translate_to_rows():
+    from agorascope.sources.base import parsed_to_row_numbers
+
+    # Rows 2..12 with 5, 6 and 9 unparsed: parsed rows are 2 3 4 7 8 10 11 12.
+    got = parsed_to_row_numbers(np.arange(2, 10), np.array([5, 6, 9]))
+    assert got.tolist() == [2, 3, 4, 7, 8, 10, 11, 12]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import pyarrow as pa
 
 
@@ -39,6 +40,28 @@ class Chunk:
     records_end: int = 0
     #: True when `posts.author` already holds pseudonyms (re-import of agorascope's own export).
     pseudonymised: bool = False
+    #: Set by a reader that numbered its records by *parsed* position until it learnt, at the end,
+    #: which rows it could not parse (DuckDB's CSV rejects): their sorted row numbers, on its last
+    #: chunk, which holds only those rejects. Every record number committed for the file so far
+    #: is then translated to its row in the file (`parsed_to_row_numbers`) in that chunk's
+    #: transaction, which also marks the import done (so a resume cannot translate twice).
+    unparsed_rows: np.ndarray | None = None
+
+
+def parsed_to_row_numbers(records: np.ndarray, unparsed: np.ndarray) -> np.ndarray:
+    """Row numbers of records numbered by parsed position (first data row = 2, as the rows).
+
+    The k-th parsed row sits at row k + 2 + (unparsed rows above it): with `unparsed` sorted,
+    t = r + #(unparsed <= t) is solved by iterating from t = r (at most len(unparsed) steps).
+    """
+    records = np.asarray(records, np.int64)
+    unparsed = np.asarray(unparsed, np.int64)
+    t = records.copy()
+    while True:
+        nxt = records + np.searchsorted(unparsed, t, side="right")
+        if np.array_equal(nxt, t):
+            return t
+        t = nxt
 
 
 @dataclass

@@ -75,13 +75,14 @@ class CSVSource:
                 for batch in reader:
                     batch = _with_parsed_lists(batch, cols, lists)
                     n = batch.num_rows
-                    # Good rows come in file order; their ordinal (after the header) is the record.
+                    # Good rows come in file order; their position (the header is row 1) is the
+                    # record until the unparsed rows are known (`Chunk.unparsed_rows`, below).
                     records = pa.array(np.arange(done + 2, done + 2 + n, dtype=np.int64))
                     done += n
-                    if done <= options.start_record:
+                    if done + 1 <= options.start_record:  # the batch's last record is done + 1
                         continue
                     posts = apply_mapping(batch, mapping, platform=options.platform, records=records)
-                    yield Chunk(posts=posts, records_end=done)
+                    yield Chunk(posts=posts, records_end=done + 1)
                 rejects = [
                     Reject(record=int(line), reason=f"malformed CSV row: {etype.lower().replace('_', ' ')} ({msg})",
                            excerpt=excerpt(csv_line or ""))
@@ -90,9 +91,12 @@ class CSVSource:
                     ).fetchall()
                 ]
                 if rejects:
+                    # Rows were numbered by parsed position; now that the unparsed rows are known,
+                    # the ingest translates every number of this file to its row (one transaction).
                     yield Chunk(posts=apply_mapping(pa.table({c: pa.array([], pa.string()) for c in cols}), mapping,
                                                     platform=options.platform, records=pa.array([], pa.int64())),
-                                rejects=rejects, records_end=done)
+                                rejects=rejects, records_end=done + 1,
+                                unparsed_rows=np.array(sorted({r.record for r in rejects}), np.int64))
             finally:
                 con.close()
 

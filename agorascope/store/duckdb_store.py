@@ -205,6 +205,32 @@ class DuckDBStore:
             ))
         return int(row[0]) if row else 0
 
+    def delete_quarantine(self, fingerprint: str) -> int:
+        """Drop one input's quarantined records (before that input is read again from scratch)."""
+        row = _first(self._run("DELETE FROM quarantine WHERE fingerprint = ?", [fingerprint]))
+        return int(row[0]) if row else 0
+
+    def renumber_quarantine(self, fingerprint: str, unparsed: np.ndarray) -> None:
+        """Translate one input's quarantined record numbers from parsed position to row number
+        (`sources.base.parsed_to_row_numbers`); the caller holds the transaction."""
+        from agorascope.sources.base import parsed_to_row_numbers
+
+        old = np.array([r[0] for r in self._run("SELECT record FROM quarantine WHERE fingerprint = ?",
+                                                [fingerprint])], np.int64)
+        if len(old) == 0 or len(unparsed) == 0:
+            return
+        new = parsed_to_row_numbers(old, unparsed)
+        if np.array_equal(old, new):
+            return
+        # Through a copy: updating the key in place could collide with a row not yet moved.
+        with self._registered(_renumber=pa.table({"old": old, "new": new})):
+            self._run("CREATE OR REPLACE TEMP TABLE _q_moved AS SELECT q.* REPLACE (r.new AS record) "
+                      "FROM quarantine q JOIN _renumber r ON q.record = r.old WHERE q.fingerprint = ?",
+                      [fingerprint])
+        self._run("DELETE FROM quarantine WHERE fingerprint = ?", [fingerprint])
+        self._run("INSERT INTO quarantine SELECT * FROM _q_moved")
+        self._run("DROP TABLE _q_moved")
+
     def begin(self) -> None:
         self._run("BEGIN TRANSACTION")
 
