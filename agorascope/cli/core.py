@@ -44,7 +44,7 @@ def ingest(
     retention_days: int = typer.Option(None, "--retention-days", help="Delete the raw text of this source's "
                                        "posts older than N days (counts are kept)."),
     force: bool = typer.Option(False, "--force", help="Read files again even if the ledger says they are done "
-                               "(nothing is imported twice)."),
+                               "(nothing is imported twice; the file's quarantine is replaced by this read's)."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Import posts. Each file is sniffed, validated and pseudonymised; bad records go to quarantine.
