@@ -38,7 +38,7 @@ COLLECTIONS = (POST, REPOST)
 def event_to_row(event: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None, list[str] | None]:
     """Map one Jetstream event to (raw post row, skip reason, declared langs).
 
-    The row is the file reader's: `agorascope.sources.platforms.bluesky.Jetstream._event` maps the
+    The row is the file reader's: `agorascope.sources.platforms.bluesky.Jetstream.convert_event` maps the
     event (through `convert_to_rows`), so a post seen in an export and live is stored once with
     the same fields. What only the live path needs is added here: a skip reason for each
     non-post (the event kind — `identity`, `account`, or one newer than this code — the
@@ -52,7 +52,7 @@ def event_to_row(event: dict[str, Any]) -> tuple[dict[str, Any] | None, str | No
     if kind != "commit":
         return None, str(kind or "unknown"), None
     try:
-        rows, _ = convert_to_rows(Jetstream._event, event, what="Jetstream event")
+        rows, _ = convert_to_rows(Jetstream.convert_event, event, what="Jetstream event")
     except Bad:
         return None, "malformed", None
     commit = d(event.get("commit"))

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from agorascope.sources.platforms._common import Bad, PostRows, convert_to_rows
-from agorascope.sources.platforms.mastodon import _status
+from agorascope.sources.platforms.mastodon import add_status
 from agorascope.streams._http import USER_AGENT, get, wait_for_budget
 from agorascope.streams.base import PostFilter, StreamItem, TransientError
 
@@ -42,7 +42,7 @@ def status_to_row(status: dict[str, Any], *, host: str,
                   ids: dict[str, str] | None = None) -> tuple[dict[str, Any] | None, str | None]:
     """Map one Mastodon status (API JSON) to a raw post row, or (None, "malformed").
 
-    The row is the file reader's: `agorascope.sources.platforms.mastodon._status` maps the status
+    The row is the file reader's: `agorascope.sources.platforms.mastodon.add_status` maps the status
     (through `convert_to_rows`), so a post seen in an export and live is stored once — post_id
     `mastodon:` + the ActivityPub `uri`, author `user@domain`, a boost as a row with `repost_of`
     and the original's text. `host` is the instance polled: the host of a local account that has
@@ -53,7 +53,7 @@ def status_to_row(status: dict[str, Any], *, host: str,
     seen: dict[str, str] = {} if ids is None else ids
 
     def convert(st: Any, rec: int, out: PostRows) -> None:
-        _status(st, rec, out, seen, host=host)
+        add_status(st, rec, out, seen, host=host)
     try:
         rows, _ = convert_to_rows(convert, status, what="Mastodon status")
     except Bad:

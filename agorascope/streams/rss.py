@@ -28,7 +28,7 @@ import httpx
 import orjson
 
 from agorascope.sources.platforms._common import Bad, convert_to_rows
-from agorascope.sources.platforms.news import _host, _story, feed_items
+from agorascope.sources.platforms.news import add_feed_item, feed_items, outlet_host
 from agorascope.streams._http import USER_AGENT, get
 from agorascope.streams.base import PostFilter, StreamItem, TransientError
 
@@ -40,19 +40,19 @@ SEEN_PER_FEED = 1000
 def parse_feed(body: bytes, *, feed_url: str) -> list[dict[str, Any]]:
     """Items of an RSS 2.0 / RSS 1.0 / Atom document as raw post rows, oldest first (undated last).
 
-    Rows come from the file reader's mapping (`news.feed_items` and `news._story` through
+    Rows come from the file reader's mapping (`news.feed_items` and `news.add_feed_item` through
     `convert_to_rows`): post_id `news:<normalised link>` (else `news:<guid>`), platform `news`,
     author the outlet's host. Live adds one fallback: an item with neither its own link nor a
     `<link>` in the feed gets the feed URL's host as author. An item with neither link nor guid
     has no stable id and is left out. A document that breaks off is a `TransientError` (a cut
     download is fetched again; storing half of it would save validators that hide the rest).
     """
-    fallback = _host(feed_url) or feed_url
+    fallback = outlet_host(feed_url) or feed_url
     rows: list[dict[str, Any]] = []
     try:
         for item in feed_items(io.BytesIO(body)):
             try:
-                got, _ = convert_to_rows(_story, item, what="feed item")
+                got, _ = convert_to_rows(add_feed_item, item, what="feed item")
             except Bad as exc:
                 log.debug("%s: item left out (%s)", feed_url, exc)
                 continue

@@ -14,7 +14,7 @@ unreadable is dated by the event's `time_us` (when the relay saw it), as the liv
 dates it: a Jetstream line is the very event the connector receives, so the same post gets the
 same time either way instead of being stored live and quarantined from the file.
 
-`Jetstream._event` is also the live mapping: `agorascope.streams.jetstream` calls it through
+`Jetstream.convert_event` is also the live mapping: `agorascope.streams.jetstream` calls it through
 `_common.convert_to_rows`.
 """
 
@@ -138,11 +138,11 @@ class Jetstream:
                             ("commit", "identity", "account")))
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
-        return read_json(path, options=options, convert=self._event, what="Jetstream event", lines_only=True,
+        return read_json(path, options=options, convert=self.convert_event, what="Jetstream event", lines_only=True,
                          author_of=lambda e: s(e.get("did")))
 
     @staticmethod
-    def _event(e: dict[str, Any], rec: int, out: PostRows) -> None:
+    def convert_event(e: dict[str, Any], rec: int, out: PostRows) -> None:
         if not isinstance(e, dict) or "kind" not in e:
             raise Bad("not a Jetstream event: no 'kind'")
         kind = e["kind"]

@@ -11,7 +11,7 @@ HTML content becomes plain text (`agorascope.sources._html`); URLs are the links
 that are not mentions or hashtags, plus the preview card; hashtags come from `tags`; the
 language is lower-cased.
 
-`_status` is also the live mapping: `agorascope.streams.mastodon` calls it through
+`add_status` is also the live mapping: `agorascope.streams.mastodon` calls it through
 `_common.convert_to_rows`, so a status seen in an export and live is one row.
 """
 
@@ -95,7 +95,7 @@ class Mastodon:
         ids: dict[str, str] = {}
 
         def convert(st: dict[str, Any], rec: int, out: PostRows) -> None:
-            _status(st, rec, out, ids)
+            add_status(st, rec, out, ids)
         return read_json(path, options=options, convert=convert, what="Mastodon status", expand=_pages,
                          author_of=lambda st: _author(d(st.get("account"))))
 
@@ -107,7 +107,7 @@ def _pid(st: dict[str, Any]) -> str | None:
     return f"{P}:{u}"
 
 
-def _status(st: dict[str, Any], rec: int, out: PostRows, ids: dict[str, str], *, host: str | None = None) -> None:
+def add_status(st: dict[str, Any], rec: int, out: PostRows, ids: dict[str, str], *, host: str | None = None) -> None:
     """Add one status (a boost is a row with `repost_of`) to `out`; the per-record converter.
 
     `ids` maps the local status ids seen so far to post ids, so a reply to one of them links to

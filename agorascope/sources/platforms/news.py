@@ -11,7 +11,7 @@ Language = the item's or the nearest enclosing `xml:lang`, else the channel's `<
 lower-cased. Items whose XML breaks off are quarantined from there on; a file with no
 parseable start is a `SourceError`.
 
-`feed_items` and `_story` are also the live mapping: `agorascope.streams.rss` parses each polled
+`feed_items` and `add_feed_item` are also the live mapping: `agorascope.streams.rss` parses each polled
 document with them, so a story read from a saved feed and polled live is one row.
 """
 
@@ -44,7 +44,7 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _host(url: str | None) -> str | None:
+def outlet_host(url: str | None) -> str | None:
     if not url:
         return None
     try:
@@ -113,7 +113,7 @@ def feed_items(f: IO[bytes]) -> Iterator[FeedItem]:
         if tag == "language" and el.text and el.text.strip():
             channel_lang = el.text.strip()[:2].lower()
         elif tag == "link" and site is None and open_els and open_els[-1][0] in ("channel", "feed"):
-            site = _host(_link_of(el))
+            site = outlet_host(_link_of(el))
         if tag not in ("item", "entry"):
             continue
         xml_lang = el.get(_XML_LANG) or next((x for _, x in reversed(open_els) if x), None)
@@ -121,7 +121,7 @@ def feed_items(f: IO[bytes]) -> Iterator[FeedItem]:
         el.clear()
 
 
-def _story(item: FeedItem, rec: int, out: PostRows) -> None:
+def add_feed_item(item: FeedItem, rec: int, out: PostRows) -> None:
     """One feed item; the per-record converter of the file reader and the live connector."""
     el = item.el
     _add_story(out, link=_link(el), guid=_text(el, "guid", "id"), title=_text(el, "title"),
@@ -141,7 +141,7 @@ def _add_story(out: PostRows, *, link: str | None, guid: str | None, title: str 
     if plain and title and plain == title.strip():
         plain = None
     text = "\n\n".join(x for x in (title, plain) if x) or None
-    out.add(post_id=f"{P}:{key}", platform=P, author=outlet or _host(url) or site, created_at=when, text=text,
+    out.add(post_id=f"{P}:{key}", platform=P, author=outlet or outlet_host(url) or site, created_at=when, text=text,
             lang=lang, record=rec, urls=[url] if url else [], hashtags=text_hashtags(text))
 
 
@@ -172,7 +172,7 @@ class Feed:
                         continue
                     mark = ch.rows.mark()
                     try:
-                        _story(item, n, ch.rows)
+                        add_feed_item(item, n, ch.rows)
                     except Bad as exc:
                         ch.rows.undo(mark)
                         ch.rejects.append(Reject(n, str(exc), (_text(item.el, "title") or "")[:200]))
@@ -201,7 +201,7 @@ class MediaCloud:
 
     def read(self, path: Path, *, options: ReadOptions) -> Iterator[Chunk]:
         def convert(r: dict[str, str], rec: int, out: PostRows) -> None:
-            outlet = _host(r.get("media_url") if r.get("media_url", "").startswith("http")
+            outlet = outlet_host(r.get("media_url") if r.get("media_url", "").startswith("http")
                            else ("http://" + r["media_url"] if r.get("media_url") else None))
             lang = (r.get("language") or "").strip() or None
             _add_story(out, link=r.get("url"), guid=r.get("stories_id") or r.get("id"), title=r.get("title"),
