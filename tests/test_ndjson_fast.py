@@ -196,3 +196,44 @@ def test_dirty_blocks_reject_only_bad_lines_and_keep_rejects_with_their_records(
     assert prev_end == 8000
     assert rejects == [(i + 1, "invalid UTF-8" if i % 200 == 0 else "invalid JSON") for i in range(0, 8000, 100)]
     assert records == [i + 1 for i in range(8000) if i % 100]
+
+
+def test_after_the_hand_over_duckdb_parses_vetted_lines_and_falls_back_per_block(tmp_path, monkeypatch):
+    """After the first bad line, blocks of vetted lines go through DuckDB with the fast path's
+    declared columns (`LineParser`); a block DuckDB refuses (hashtags as text where the plan
+    says list) falls back to pyarrow / Python objects. Same rows as the slow path either way."""
+    lines = [orjson.dumps(_post(i)) for i in range(8000)]
+    lines[0] = b'{"id": "cut'  # the fast path stops at line 1
+    for i in range(7000, 7100):  # after the first MiB, which the plan (list columns) is made from
+        lines[i] = orjson.dumps(_post(i, hashtags=f"topic{i % 5},extra"))
+    path = _write(tmp_path / "d.ndjson", lines)
+    monkeypatch.setattr(flat, "_BLOCK_BYTES", 100_000)  # many blocks: some clean, one refused
+    parsed: list[bool] = []
+    real = fastmod.LineParser.parse
+
+    def spy(self, data, rows):
+        got = real(self, data, rows)
+        parsed.append(got is not None)
+        return got
+
+    monkeypatch.setattr(fastmod.LineParser, "parse", spy)
+    fast = _read(path, fast=True)
+    monkeypatch.undo()
+    slow = _read(path, fast=False, monkeypatch=monkeypatch)
+    assert fast == slow
+    assert fast[1] == [(1, "invalid JSON")]
+    assert len(fast[0]) == 7999
+    assert True in parsed and False in parsed  # DuckDB took most blocks and refused the odd one
+    by_id = {r[1]: r[5] for r in fast[0]}
+    assert by_id["twitter:1001"] == ["topic1"] and by_id["twitter:8050"] is not None
+
+
+def test_line_parser_gives_the_declared_columns_or_none(tmp_path):
+    parser = fastmod.LineParser({"id": "VARCHAR", "tags": "VARCHAR[]"})
+    try:
+        got = parser.parse(b'{"id": 1, "tags": ["a"]}\n{"id": "x", "tags": null}', 2)
+        assert got.to_pylist() == [{"id": "1", "tags": ["a"]}, {"id": "x", "tags": None}]
+        assert parser.parse(b'{"id": 1, "tags": "a"}', 1) is None  # not a list: refused
+        assert parser.parse(b'{"id": 1}', 2) is None  # row count differs from the lines given
+    finally:
+        parser.close()

@@ -12,6 +12,7 @@ line-by-line path, which quarantines bad lines one by one. Nothing is lost or co
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class FastProgress:
     finished: bool = False
     stopped_because: str = ""
     mapping: dict[str, str] | None = None  # decided here, kept by the slow path for the rest
+    columns: dict[str, str] | None = None  # the declared DuckDB types, for `LineParser`
 
 
 def read_fast(path: Path, options: ReadOptions, progress: FastProgress) -> Iterator[Chunk]:
@@ -57,7 +59,7 @@ def read_fast(path: Path, options: ReadOptions, progress: FastProgress) -> Itera
     if why_not:
         progress.stopped_because = why_not
         return
-    progress.mapping = mapping
+    progress.mapping, progress.columns = mapping, columns
     # A streaming reader: memory stays flat; DuckDB's own progress bar would print on stdout.
     con = duckdb.connect(":memory:", config={"threads": reader_threads(), "memory_limit": "256MB"})
     try:
@@ -254,3 +256,43 @@ class _LineNumbers:
         first, starts, ends = self._last
         i = number - first
         return bytes(self._buf[starts[i]:ends[i]]) if 0 <= i < len(starts) else None
+
+
+class LineParser:
+    """DuckDB's JSON reader for blocks of lines the slow path already vetted (after the first
+    bad line the fast path gives up on the file, but most lines are still clean).
+
+    The lines go to a temporary file (RAM-backed where /dev/shm exists) and are read with the
+    fast path's declared columns, so their rows are exactly what the fast path would have made.
+    Measured on 1M posts with 0.1 % broken lines: pyarrow's JSON reader took ~3 CPU-s for the
+    good lines, this ~1. None when DuckDB refuses the block (a value of another type than the
+    plan's); the caller then uses pyarrow.
+    """
+
+    def __init__(self, columns: dict[str, str]):
+        import tempfile
+
+        import duckdb
+
+        self._columns = columns
+        self._con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": "256MB"})
+        self._con.execute("SET enable_progress_bar = false")
+        shm = Path("/dev/shm")
+        self._dir = tempfile.TemporaryDirectory(prefix="agorascope-lines-",
+                                                dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
+        self._path = Path(self._dir.name) / "lines.ndjson"
+
+    def parse(self, data: bytes, rows: int) -> pa.Table | None:
+        """The `rows` lines in `data` as a table, or None."""
+        import duckdb
+
+        self._path.write_bytes(data)
+        try:
+            table = self._con.sql(_SCAN, params=[str(self._path), self._columns, MAX_RECORD_BYTES]).to_arrow_table()
+        except (duckdb.Error, pa.ArrowException, OSError):
+            return None
+        return table if table.num_rows == rows else None
+
+    def close(self) -> None:
+        self._con.close()
+        self._dir.cleanup()

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from agorascope.errors import SourceError
 from agorascope.schema import POST_SCHEMA, empty_raw_batch
 from agorascope.sources._convert import JSON_LIST_SQL, parsed_lists_or_none
 from agorascope.sources._io import compression_of, excerpt, open_bytes, reader_threads
-from agorascope.sources._ndjson_duckdb import LIST_FIELDS, FastProgress, read_fast
+from agorascope.sources._ndjson_duckdb import LIST_FIELDS, FastProgress, LineParser, read_fast
 from agorascope.sources.base import Chunk, ReadOptions, Reject
 from agorascope.sources.mapping import apply_mapping, check_mapping, guess_mapping
 
@@ -143,7 +144,8 @@ class NDJSONSource:
         options = replace(options, start_record=max(options.start_record, fast.records_end))
         mapping: dict[str, str] | None = fast.mapping
         refused = False
-        with open_bytes(path) as stream:
+        lines = LineParser(fast.columns) if fast.columns else None
+        with open_bytes(path) as stream, closing(lines) if lines else nullcontext():
             for first_line, block, long_lines, (starts, ends) in _line_blocks(stream, _BLOCK_BYTES):
                 end = first_line + len(starts) - 1
                 if end <= options.start_record:
@@ -152,8 +154,10 @@ class NDJSONSource:
                 numbers = nonblank + first_line
                 todo = numbers > options.start_record
                 # After a refused block, expect the next to be refused too (dirty files are dirty
-                # throughout) and skip straight to the line check: an Arrow attempt costs a parse.
-                table = _arrow_block(block) if not long_lines and todo.all() and not refused else None
+                # throughout) and skip straight to the line check: a whole-block attempt costs a parse.
+                table = None
+                if not long_lines and todo.all() and not refused:
+                    table = lines.parse(block, len(nonblank)) if lines else _arrow_block(block)
                 rejects: list[Reject] = []
                 if table is None or table.num_rows != len(nonblank):
                     line_starts, line_ends = starts[nonblank], ends[nonblank]
@@ -162,7 +166,11 @@ class NDJSONSource:
                     numbers = numbers[keep]
                     good = [block[a:b] for a, b in zip(line_starts[keep].tolist(), line_ends[keep].tolist(),
                                                        strict=True)]
-                    table = _arrow_block(b"\n".join(good)) if good else None
+                    table = None
+                    if good:  # DuckDB parses the vetted lines ~3x faster than pyarrow (`LineParser`)
+                        joined = b"\n".join(good)
+                        table = lines.parse(joined, len(good)) if lines else None
+                        table = table if table is not None else _arrow_block(joined)
                     if good and (table is None or table.num_rows != len(good)):  # mixed types: Python objects
                         objects = [orjson.loads(line) for line in good]
                         if mapping is None:
@@ -186,19 +194,23 @@ class NDJSONSource:
     @staticmethod
     def _check_lines(block: bytes, starts: np.ndarray, ends: np.ndarray, numbers: np.ndarray, long_lines: set[int],
                      todo: np.ndarray) -> tuple[np.ndarray, list[Reject]]:
-        """(mask of the good lines, rejects for the bad ones): one orjson parse per line, nothing kept."""
+        """(mask of the good lines, rejects for the bad ones): one orjson parse per line, nothing kept.
+
+        The loop is the dirty path's largest cost (1M lines: ~2 CPU-s), so it stays lean: plain
+        int lists instead of numpy scalars, and lines parsed from a memoryview without a copy."""
         keep = todo.copy()
         rejects: list[Reject] = []
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
-        for i in np.flatnonzero(todo).tolist():
-            n = int(numbers[i])
-            a, b = int(starts[i]), int(ends[i])
+        idx = np.flatnonzero(todo)
+        view = memoryview(block)
+        for i, n, a, b in zip(idx.tolist(), numbers[idx].tolist(), starts[idx].tolist(), ends[idx].tolist(),
+                              strict=True):
             if n in long_lines:
                 rejects.append(Reject(n, "record over 2 MiB", excerpt(block[a:a + 200])))
                 keep[i] = False
                 continue
             try:
-                if type(loads(block[a:b])) is dict:
+                if type(loads(view[a:b])) is dict:
                     continue
                 reason = "not a JSON object"
             except decode_error as exc:
