@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +151,7 @@ class Ingestor:
             self.store.begin()
             try:
                 if chunk.unparsed_rows is not None:  # the reader's last chunk: see `Chunk.unparsed_rows`
-                    self.store.renumber_quarantine(fp, chunk.unparsed_rows)
+                    self.store.renumber_quarantine(fp, partial(parsed_to_row_numbers, unparsed=chunk.unparsed_rows))
                 if self.on_inserted is None:
                     inserted = self.store.upsert_posts(posts)
                 else:

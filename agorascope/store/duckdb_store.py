@@ -14,7 +14,7 @@ registered Arrow relation; nothing from an input file is ever formatted into SQL
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -210,16 +210,14 @@ class DuckDBStore:
         row = _first(self._run("DELETE FROM quarantine WHERE fingerprint = ?", [fingerprint]))
         return int(row[0]) if row else 0
 
-    def renumber_quarantine(self, fingerprint: str, unparsed: np.ndarray) -> None:
-        """Translate one input's quarantined record numbers from parsed position to row number
-        (`sources.base.parsed_to_row_numbers`); the caller holds the transaction."""
-        from agorascope.sources.base import parsed_to_row_numbers
-
+    def renumber_quarantine(self, fingerprint: str, translate: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Give one input's quarantined records the numbers `translate(old numbers)` (the ingest
+        passes `sources.base.parsed_to_row_numbers`); the caller holds the transaction."""
         old = np.array([r[0] for r in self._run("SELECT record FROM quarantine WHERE fingerprint = ?",
                                                 [fingerprint])], np.int64)
-        if len(old) == 0 or len(unparsed) == 0:
+        if len(old) == 0:
             return
-        new = parsed_to_row_numbers(old, unparsed)
+        new = translate(old)
         if np.array_equal(old, new):
             return
         # Through a copy: updating the key in place could collide with a row not yet moved.
