@@ -73,16 +73,22 @@ def test_forget_removes_the_keys_and_the_posts_can_come_back(project, tmp_path):
     assert _counts(project) == (70, 70, 70)
 
 
-def test_a_schema_1_store_is_migrated_and_keeps_deduplicating(tmp_path):
-    a = _file(tmp_path / "a.ndjson", range(300))
+def _reopened_after(tmp_path, a, *statements):
+    """A project that imported `a`, then had `statements` run on its store (to make it look like
+    an older or other version wrote it), closed and opened again."""
     proj = tmp_path / "proj"
     p = Project.init(proj)
     p.ingest([a])
-    # Turn it into what agorascope 0.1 wrote: no keys, schema version 1.
-    p.store.execute("DROP TABLE post_keys")
-    p.store.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    for sql in statements:
+        p.store.execute(sql)
     p.close()
-    p = Project.open(proj)
+    return Project.open(proj)
+
+
+def test_a_schema_1_store_is_migrated_and_keeps_deduplicating(tmp_path):
+    # What agorascope 0.1 wrote: no keys, schema version 1.
+    p = _reopened_after(tmp_path, _file(tmp_path / "a.ndjson", range(300)),
+                        "DROP TABLE post_keys", "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     try:
         assert p.store.schema_version == SCHEMA_VERSION == 3
         assert _counts(p) == (300, 300, 300)
@@ -96,14 +102,9 @@ def test_keys_are_rebuilt_when_duckdb_hash_changes(tmp_path):
     """The keys come from DuckDB's hash(); if an upgrade changes it, the store notices (probe in
     meta) and rebuilds them, so duplicates cannot slip through."""
     a = _file(tmp_path / "a.ndjson", range(200))
-    proj = tmp_path / "proj"
-    p = Project.init(proj)
-    p.ingest([a])
     # What a store written by a DuckDB with another hash() looks like: other keys, other probe.
-    p.store.execute("UPDATE post_keys SET post_key = xor(post_key, 12345::UBIGINT)")
-    p.store.execute("UPDATE meta SET value = 'another hash' WHERE key = 'post_key_probe'")
-    p.close()
-    p = Project.open(proj)
+    p = _reopened_after(tmp_path, a, "UPDATE post_keys SET post_key = xor(post_key, 12345::UBIGINT)",
+                        "UPDATE meta SET value = 'another hash' WHERE key = 'post_key_probe'")
     try:
         assert p.store.scalar("SELECT count(*) FROM post_keys k JOIN posts ON k.post_key = hash(posts.post_id)") == 200
         rep = p.ingest([a], force=True)
@@ -114,16 +115,10 @@ def test_keys_are_rebuilt_when_duckdb_hash_changes(tmp_path):
 
 def test_a_schema_2_store_loses_the_key_authors_and_keeps_deduplicating(tmp_path):
     """Schema 2 kept each key's author next to it; schema 3 keeps keys only."""
-    a = _file(tmp_path / "a.ndjson", range(100))
-    proj = tmp_path / "proj"
-    p = Project.init(proj)
-    p.ingest([a])
     # What schema 2 wrote: keys with their authors.
-    p.store.execute("ALTER TABLE post_keys ADD COLUMN author VARCHAR")
-    p.store.execute("UPDATE post_keys SET author = 'a_0123'")
-    p.store.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    p.close()
-    p = Project.open(proj)
+    p = _reopened_after(tmp_path, _file(tmp_path / "a.ndjson", range(100)),
+                        "ALTER TABLE post_keys ADD COLUMN author VARCHAR", "UPDATE post_keys SET author = 'a_0123'",
+                        "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     try:
         assert p.store.schema_version == 3
         assert p.store.columns("post_keys") == ["post_key"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,18 @@ def _from_file(fmt: str, path: Path) -> dict[str, dict[str, Any]]:
 
 def _from_stream(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return _keyed([rows_to_batch(rows)])
+
+
+def _rows_and_reasons(results: Iterable[tuple[dict[str, Any] | None, str | None]]
+                      ) -> tuple[list[dict[str, Any]], list[str | None]]:
+    """A stream function's (row, skip reason) results split into the rows and the reasons."""
+    rows, reasons = [], []
+    for row, why in results:
+        if row is None:
+            reasons.append(why)
+        else:
+            rows.append(row)
+    return rows, reasons
 
 
 def _assert_same(from_file: dict[str, dict[str, Any]], live: dict[str, dict[str, Any]]) -> None:
@@ -113,17 +126,13 @@ def test_jetstream_file_and_live_rows_are_equal(tmp_path: Path) -> None:
     lines += [orjson.dumps(e) for e in _extra_jetstream_events()]
     path = tmp_path / "jetstream.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    live_rows, reasons = [], []
+    events = []
     for line in lines:
         try:
-            event = orjson.loads(line)
+            events.append(orjson.loads(line))
         except orjson.JSONDecodeError:  # the connector skips a broken frame as "malformed"
             continue
-        row, why, _langs = event_to_row(event)
-        if row is None:
-            reasons.append(why)
-        else:
-            live_rows.append(row)
+    live_rows, reasons = _rows_and_reasons(event_to_row(e)[:2] for e in events)
     from_file = _from_file("bluesky-jetstream", path)
     _assert_same(from_file, _from_stream(live_rows))
     assert len(from_file) == 3 + 5 + 6
@@ -187,13 +196,7 @@ def test_mastodon_file_and_live_rows_are_equal(tmp_path: Path) -> None:
     path = tmp_path / "statuses.json"
     path.write_bytes(orjson.dumps(statuses))
     ids: dict[str, str] = {}  # the connector keeps one per session, as the reader keeps one per file
-    live_rows, reasons = [], []
-    for st in statuses:
-        row, why = status_to_row(st, host=HOST, ids=ids)
-        if row is None:
-            reasons.append(why)
-        else:
-            live_rows.append(row)
+    live_rows, reasons = _rows_and_reasons(status_to_row(st, host=HOST, ids=ids) for st in statuses)
     from_file = _from_file("mastodon", path)
     _assert_same(from_file, _from_stream(live_rows))
     assert len(from_file) == 4 + 2 + 6 and reasons == ["malformed"]
